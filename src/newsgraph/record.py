@@ -344,5 +344,38 @@ def markdown() -> str:
     return "\n".join(out)
 
 
+def json_schema() -> dict:
+    """A JSON Schema (draft 2020-12) of the record, derived from the types above."""
+    defs: dict[str, dict] = {}
+
+    def schema_of(hint: Any) -> dict:
+        origin = typing.get_origin(hint)
+        if origin in (typing.Union, types.UnionType):
+            inner = [a for a in typing.get_args(hint) if a is not type(None)]
+            return {"anyOf": [schema_of(inner[0]), {"type": "null"}]}
+        if origin is list:
+            (inner,) = typing.get_args(hint)
+            return {"type": "array", "items": schema_of(inner)}
+        if dataclasses.is_dataclass(hint):
+            name = hint.__name__
+            if name not in defs:
+                defs[name] = {}
+                hints = _hints(hint)
+                defs[name] = {
+                    "type": "object", "description": " ".join((hint.__doc__ or "").split()),
+                    "properties": {f.name: {**schema_of(hints[f.name]),
+                                            "description": f.metadata.get("doc", "")}
+                                   for f in dataclasses.fields(hint)},
+                    "required": [f.name for f in dataclasses.fields(hint)],
+                }
+            return {"$ref": f"#/$defs/{name}"}
+        return {"type": {str: "string", int: "integer", float: "number", bool: "boolean",
+                         dict: "object"}[hint]}
+
+    root = schema_of(Record)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "newsgraph record",
+            **root, "$defs": defs}
+
+
 if __name__ == "__main__":
     print(markdown())

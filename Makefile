@@ -1,0 +1,41 @@
+# newsgraph: `make demo` and `make test` work on a fresh machine (they create .venv when missing).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SHARED ?= ../shared
+DEMO_ARTICLE := $(firstword $(wildcard $(SHARED)/examples/kursk-2024-10-31.txt) examples/mosul-2016-10-20.txt)
+DEMO_DATE := $(if $(findstring kursk,$(DEMO_ARTICLE)),2024-10-31,2016-10-20)
+
+.PHONY: demo test eval bench docs lock clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade "pip==26.3"
+	$(PY) -m pip install -q -c requirements.lock -e ".[test,eval,bench]"
+	touch $@
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/newsgraph analyze $(DEMO_ARTICLE) --published $(DEMO_DATE) --format table
+
+test: $(VENV)/.installed
+	$(PY) -m pytest -q
+
+# Long evaluations against ../shared/data; tables land in benchmarks/results/.
+eval: $(VENV)/.installed
+	-$(PY) -m pip install -q -c requirements.lock -e ".[heideltime]"
+	$(VENV)/bin/newsgraph eval time --data $(SHARED)/data/time --out benchmarks/results/eval-time.md
+	$(VENV)/bin/newsgraph eval quantities --data $(SHARED)/data/quantities --out benchmarks/results/eval-quantities.md
+
+bench: $(VENV)/.installed
+	$(PY) benchmarks/bench_analyze.py --data $(SHARED)/data/news --out benchmarks/results/bench-analyze.md
+
+# docs/record.md is generated from src/newsgraph/record.py.
+docs: $(VENV)/.installed
+	$(VENV)/bin/newsgraph schema > docs/record.md
+
+# Re-pin every installed package after changing dependencies in pyproject.toml.
+lock: $(VENV)/.installed
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

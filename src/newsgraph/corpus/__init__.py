@@ -1,0 +1,1 @@
+"""Reading documents in (and, later, storing and comparing what was found)."""
