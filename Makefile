@@ -25,6 +25,7 @@ eval: $(VENV)/.installed
 	-$(PY) -m pip install -q -c requirements.lock -e ".[heideltime]"
 	$(VENV)/bin/newsgraph eval time --data $(SHARED)/data/time --out benchmarks/results/eval-time.md
 	$(VENV)/bin/newsgraph eval quantities --data $(SHARED)/data/quantities --out benchmarks/results/eval-quantities.md
+	$(VENV)/bin/newsgraph eval attribution --data $(SHARED)/data/quotes/polnear --out benchmarks/results/eval-attribution.md
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_analyze.py --data $(SHARED)/data/news --out benchmarks/results/bench-analyze.md

@@ -143,6 +143,20 @@ def eval_quantities(
     _report("quantities", data, out, **_eval_kwargs(peer, no_peers, limit, model))
 
 
+@eval_app.command("attribution")
+def eval_attribution(
+    data: Path = typer.Option(..., "--data", help="BRAT standoff folder (PolNeAR layout; a "
+                              "folder with dev/ uses dev)."),
+    peer: Optional[list[str]] = PeersOption,
+    no_peers: bool = NoPeersOption,
+    limit: Optional[int] = LimitOption,
+    out: Optional[Path] = OutOption,
+    model: Optional[str] = ModelOption,
+) -> None:
+    """Attribution: source, cue and content spans beside textacy's direct quotations."""
+    _report("attribution", data, out, **_eval_kwargs(peer, no_peers, limit, model))
+
+
 def main() -> None:
     app()
 

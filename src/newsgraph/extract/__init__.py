@@ -30,6 +30,7 @@ FILLS = {
     "actors": "entities",
     "times": "times",
     "quantities": "quantities",
+    "claims": "claims",
 }
 
 

@@ -1,0 +1,477 @@
+"""Claims: who says what, when they said it, and how firmly.
+
+Three kinds, in this order of precedence:
+
+* ``quote``: direct speech between quotation marks ("...", “...”, ‘...’), including quotes split
+  by their cue ("“Make no mistake,” he added. “If ...”"), quotes running over several paragraphs
+  and quotes whose speaker was named earlier (a speaker's turn continues until another speaks);
+* ``reported``: indirect speech and attributed findings, read off the dependency parse: a cue verb
+  ("said", "found", "accused") with its clausal complement as content and its subject as source,
+  "according to X", and "an analysis by X found that ...";
+* ``unattributed``: a sentence that nobody is said to say but that predicts, hedges, counts or
+  ranks ("This measure is likely to be approved"), which a fact-checker wants sourced.
+
+Speakers resolve to the entities the actors extractor found; pronouns ("he", "they", "it") to
+the nearest compatible earlier speaker or entity (there is no coreference model to install, so
+this module does the little resolution claims need). All scans are linear in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from .. import modality
+from ..record import Claim, Entity
+from . import Context, registry
+
+_LEX = modality.lexicon()
+SPEECH = _LEX["speech"]
+FINDING = _LEX["finding"]
+COGNITION = _LEX["cognition"]
+CUES = SPEECH | FINDING | COGNITION
+NEEDS_CLAUSE = _LEX["needs_clause"]
+NOMINAL_SOURCES = _LEX["nominal_sources"]
+
+_PERSONAL = {"he": "PERSON", "him": "PERSON", "his": "PERSON", "she": "PERSON",
+             "her": "PERSON", "they": "GROUP", "them": "GROUP", "their": "GROUP",
+             "it": "THING", "its": "THING"}
+_FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our"})
+# Sentences of an earlier speaker's turn that a cue-less quote may continue.
+TURN_SENTENCES = 4
+# Short quotes inside a sentence ("go into battle “in the coming days,”") are part of the
+# sentence's reported claim, not direct speech of their own.
+MIN_QUOTE_WORDS = 4
+
+
+@dataclass
+class Quote:
+    start: int  # first character inside the marks
+    end: int  # just before the closing mark (or the paragraph's end when unclosed)
+    open_mark: int  # offset of the opening mark
+    continues: bool = False  # continues a quote from the previous paragraph
+
+
+# --- finding quotation marks --------------------------------------------------------------------
+
+_MARKS = re.compile(r"[\"“”„«»]|(?<![\w])‘|’(?![\w])|\n[ \t]*\n")
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Quoted passages, in order. Double quotes pair within a paragraph; an unclosed quote
+    ends with its paragraph and, when the next paragraph opens with a quotation mark, continues
+    there (the news convention for speech over several paragraphs). Single curly quotes count
+    only outside double ones, so a quote inside a quote stays part of its outer quote."""
+    quotes: list[Quote] = []
+    open_at: int | None = None
+    single_at: int | None = None
+    carry = False  # the previous paragraph ended inside a quote
+    for m in _MARKS.finditer(text):
+        mark, pos = m.group(), m.start()
+        if mark[0] == "\n":  # paragraph break
+            if open_at is not None:
+                quotes.append(Quote(open_at + 1, _rstrip(text, open_at + 1, pos), open_at, carry))
+                nxt = text[m.end():m.end() + 3].lstrip()
+                carry = nxt[:1] in ("“", '"', "«")
+            else:
+                carry = False
+            open_at = single_at = None
+            continue
+        if mark in "“„«":
+            if open_at is None:
+                open_at = pos
+            # a second opening mark inside an open quote: the first was never closed; keep it
+        elif mark in "”»":
+            if open_at is not None:
+                quotes.append(Quote(open_at + 1, pos, open_at, carry))
+                carry = False
+                open_at = None
+        elif mark == '"':
+            if open_at is None:
+                open_at = pos
+            else:
+                quotes.append(Quote(open_at + 1, pos, open_at, carry))
+                carry = False
+                open_at = None
+        elif open_at is None:  # single curly quotes
+            if mark == "‘":
+                single_at = pos
+            elif single_at is not None and pos - single_at > 1:
+                quotes.append(Quote(single_at + 1, pos, single_at, False))
+                single_at = None
+    if open_at is not None:
+        quotes.append(Quote(open_at + 1, _rstrip(text, open_at + 1, len(text)), open_at, carry))
+    return [q for q in quotes if q.end > q.start]
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+# --- the entities a claim can be attributed to --------------------------------------------------
+
+
+class MentionIndex:
+    """Entity mentions by offset, to find the entity named by a span of text."""
+
+    def __init__(self, entities: list[Entity]):
+        rows = sorted((m.start, m.end, e) for e in entities for m in e.mentions)
+        self.starts = [r[0] for r in rows]
+        self.rows = rows
+
+    def within(self, start: int, end: int) -> list[tuple[int, int, Entity]]:
+        lo = bisect_left(self.starts, start)
+        hi = bisect_left(self.starts, end)
+        return [r for r in self.rows[lo:hi] if r[1] <= end]
+
+    def before(self, pos: int, floor: int) -> list[tuple[int, int, Entity]]:
+        """Mentions that end before ``pos`` and start after ``floor``, nearest first."""
+        hi = bisect_right(self.starts, pos)
+        lo = bisect_left(self.starts, floor)
+        return [r for r in reversed(self.rows[lo:hi]) if r[1] <= pos]
+
+
+def _is_group(e: Entity) -> bool:
+    return e.type in ("NORP", "ORG") or (e.type != "PERSON" and e.name.endswith("s"))
+
+
+def _compatible(e: Entity, kind: str) -> bool:
+    if kind == "PERSON":
+        return e.type == "PERSON"
+    if kind == "GROUP":
+        return e.type in ("NORP", "ORG", "GPE")
+    return e.type in ("ORG", "GPE", "NORP")
+
+
+# --- the extractor ------------------------------------------------------------------------------
+
+
+@dataclass
+class Attribution:
+    """A cue with its source, before it becomes a claim."""
+
+    cue: list[Token]
+    source: Span | None
+    entity: Entity | None
+
+
+class ClaimFinder:
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.doc: Doc = ctx.doc
+        self.text = ctx.text
+        self.mentions = MentionIndex(ctx.record.entities)
+        self.quotes = find_quotes(self.text)
+        self.quote_starts = [q.open_mark for q in self.quotes]
+        self.speakers: list[tuple[int, Entity]] = []  # (offset, entity) of each resolved source
+        self.time_rows = sorted((t.start, t.end, t) for t in ctx.record.times)
+        self.time_starts = [r[0] for r in self.time_rows]
+
+    # -- helpers --
+
+    def quote_at(self, char: int) -> Quote | None:
+        i = bisect_right(self.quote_starts, char) - 1
+        if i >= 0:
+            q = self.quotes[i]
+            if q.open_mark <= char <= q.end:
+                return q
+        return None
+
+    def span_of(self, tokens: list[Token]) -> Span:
+        return self.doc[min(t.i for t in tokens):max(t.i for t in tokens) + 1]
+
+    def resolve(self, source: Span, pos: int) -> Entity | None:
+        """The entity a source phrase names, or a pronoun refers to."""
+        head = source.root
+        if head.lower_ in _PERSONAL and len(source) == 1:
+            return self.antecedent(_PERSONAL[head.lower_], pos)
+        rows = self.mentions.within(source.start_char, source.end_char)
+        if not rows:
+            return None
+        # The mention holding the phrase's head, else the last one (the head noun comes last).
+        for s, e, ent in rows:
+            if s <= head.idx < e:
+                return ent
+        return rows[-1][2]
+
+    def antecedent(self, kind: str, pos: int) -> Entity | None:
+        sent = self.ctx.sentences.index(pos)
+        floor = self.ctx.sentences[max(0, sent - TURN_SENTENCES)].start_char
+        for off, ent in reversed(self.speakers):
+            if off < floor:
+                break
+            if off < pos and _compatible(ent, kind):
+                return ent
+        for _s, _e, ent in self.mentions.before(pos, floor):
+            if _compatible(ent, kind):
+                return ent
+        return None
+
+    def source_phrase(self, cue: Token) -> Span | None:
+        """The words naming who says it: the cue's subject (or passive agent), narrowed to the
+        noun phrase, or to the author behind "an analysis by X"."""
+        subj = None
+        for child in cue.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                subj = child
+            elif child.dep_ == "agent":
+                pobj = [c for c in child.children if c.dep_ == "pobj"]
+                if pobj:
+                    subj = pobj[0]
+        if subj is None and cue.dep_ in ("conj", "xcomp", "advcl") and cue.head.pos_ in (
+                "VERB", "AUX"):
+            return self.source_phrase(cue.head)  # "... have condemned X, says it ..."
+        if subj is None:
+            return None
+        if subj.lemma_.lower() in NOMINAL_SOURCES:
+            for prep in subj.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("by", "from", "of"):
+                    pobj = [c for c in prep.children if c.dep_ == "pobj"]
+                    if pobj and pobj[0].pos_ in ("PROPN", "NOUN"):
+                        subj = pobj[0]
+                        break
+        left = subj.left_edge.i
+        while left < subj.i and self.doc[left].is_punct:
+            left += 1
+        return self.doc[left:subj.i + 1]
+
+    def said_on(self, cue: Token, content: tuple[int, int]) -> str | None:
+        """When it was said: a time hanging off the cue ("said Monday", "said on Monday"),
+        else the publication date when the cue's tense puts it in the reporting present."""
+        for child in cue.children:
+            if child.dep_ not in ("npadvmod", "prep", "advmod", "tmod", "obl"):
+                continue
+            lo, hi = child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
+            if content[0] <= lo < content[1]:
+                continue
+            for _s, _e, t in self.times_within(lo, hi):
+                if t.type in ("DATE", "TIME"):
+                    return t.value
+        if cue.tag_ in ("VBD", "VBZ", "VBP", "VBN", "VBG") and self.ctx.published:
+            if not any(c.lower_ in ("will", "would", "'ll") for c in cue.children):
+                return self.ctx.published.isoformat()
+        return None
+
+    def times_within(self, start: int, end: int):
+        lo = bisect_left(self.time_starts, start)
+        hi = bisect_left(self.time_starts, end)
+        return [r for r in self.time_rows[lo:hi] if r[1] <= end]
+
+    def claim(self, kind: str, start: int, end: int, att: Attribution | None,
+              mod: str, said: str | None) -> Claim:
+        start, end = _trim(self.text, start, end)
+        c = Claim(**self.ctx.span(start, end), kind=kind, modality=mod, said_on=said)
+        if att is not None:
+            cue = sorted(att.cue, key=lambda t: t.i)
+            c.cue = self.text[cue[0].idx:cue[-1].idx + len(cue[-1])]
+            c.cue_start, c.cue_end = cue[0].idx, cue[-1].idx + len(cue[-1])
+            if att.source is not None:
+                c.source_text = att.source.text
+                c.source_start, c.source_end = att.source.start_char, att.source.end_char
+            if att.entity is not None:
+                c.source = att.entity.id
+                self.speakers.append((c.cue_start, att.entity))
+        rec = self.ctx.record
+        c.times = [t.id for t in rec.times if start <= t.start and t.end <= end]
+        c.quantities = [q.id for q in rec.quantities if start <= q.start and q.end <= end]
+        c.places = [p.id for p in rec.places if start <= p.start and p.end <= end]
+        return c
+
+    # -- cues --
+
+    def is_cue(self, tok: Token) -> bool:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ not in ("VERB", "AUX") or lemma not in CUES:
+            return False
+        return True
+
+    def attribution(self, cue: Token) -> Attribution:
+        words = [cue] + [c for c in cue.children if c.dep_ == "prt"]
+        source = self.source_phrase(cue)
+        entity = self.resolve(source, cue.idx) if source is not None else None
+        return Attribution(words, source, entity)
+
+    def clause_of(self, cue: Token) -> Token | None:
+        """The clausal complement a cue introduces, if any."""
+        for child in cue.children:
+            if child.dep_ == "ccomp":
+                return child
+        if cue.lemma_ in ("accuse", "charge", "blame"):
+            for child in cue.children:
+                if child.dep_ == "prep" and child.lower_ in ("of", "for"):
+                    return child
+        return None
+
+    # -- the three kinds --
+
+    def run(self) -> list[Claim]:
+        claims: list[Claim] = []
+        quoted = self.quote_claims(claims)
+        self.reported_claims(claims, quoted)
+        self.unattributed_claims(claims)
+        return claims
+
+    def quote_claims(self, claims: list[Claim]) -> set[int]:
+        """Direct speech. Returns the token indexes of the cues used, so reported speech does
+        not count them again."""
+        used: set[int] = set()
+        last: tuple[Attribution, int] | None = None  # previous quote's attribution, sentence
+        for q in self.quotes:
+            words = len(self.text[q.start:q.end].split())
+            first = self.ctx.sentences.index(q.open_mark)
+            last_sent = self.ctx.sentences.index(max(q.open_mark, q.end - 1))
+            if not q.continues and (words < 2 or not self.stands_alone(q, first)
+                                    or words < MIN_QUOTE_WORDS and not self.whole_sentence(q)):
+                continue
+            att = self.quote_cue(q, first, last_sent)
+            if att is not None:
+                used.add(att.cue[0].i)
+            elif last is not None and first - last[1] <= TURN_SENTENCES:
+                att = last[0]  # the speaker's turn goes on
+            span = self.doc.char_span(q.start, q.end, alignment_mode="expand")
+            mod = modality.of_span(span) if span is not None and len(span) else "asserted"
+            said = self.said_on(att.cue[0], (q.start, q.end)) if att else None
+            claims.append(self.claim("quote", q.start, q.end, att, mod, said))
+            last = (att, last_sent) if att is not None else last
+        return used
+
+    def stands_alone(self, q: Quote, sent_index: int) -> bool:
+        """Whether a quote is direct speech of its own rather than a few quoted words inside a
+        reported sentence: it opens its sentence, follows a colon or comma, or follows a cue."""
+        sent = self.ctx.sentences[sent_index]
+        before = self.text[sent.start_char:q.open_mark].rstrip()
+        if not before or before[-1] in ":,;—–-•(":
+            return True
+        prev = self.doc.char_span(sent.start_char, len(before) + sent.start_char,
+                                  alignment_mode="contract")
+        return bool(prev is not None and len(prev) and self.is_cue(prev[-1]))
+
+    def whole_sentence(self, q: Quote) -> bool:
+        """A short quote that makes a sentence with its cue ("“Make no mistake,” he added.")."""
+        sent = self.ctx.sentences[self.ctx.sentences.index(q.open_mark)]
+        rest = self.text[sent.start_char:q.open_mark] + self.text[q.end:sent.end_char]
+        return len(rest.split()) <= 6
+
+    def quote_cue(self, q: Quote, first: int, last: int) -> Attribution | None:
+        """The cue of a quote in its own sentences, outside any quotation: nearest first,
+        after the quote before before it ("“...,” he added" / "He said: “...”")."""
+        lo = self.ctx.sentences[first].start
+        hi = self.ctx.sentences[last].end
+        # the sentence after a quote that closes its sentence can hold the cue too
+        candidates = []
+        for tok in self.doc[lo:hi]:
+            if self.is_cue(tok) and self.quote_at(tok.idx) is None:
+                distance = tok.idx - q.end if tok.idx >= q.end else (q.open_mark - tok.idx) * 2
+                candidates.append((distance, tok))
+        for _d, tok in sorted(candidates, key=lambda x: x[0]):
+            if tok.lemma_ in NEEDS_CLAUSE and self.clause_of(tok) is None and not any(
+                    c.dep_ in ("ccomp", "dobj") and q.start <= c.idx < q.end for c in tok.children):
+                continue
+            att = self.attribution(tok)
+            if att.source is not None:
+                return att
+        return None
+
+    def reported_claims(self, claims: list[Claim], used: set[int]) -> None:
+        taken = [(c.start, c.end) for c in claims]
+        for tok in self.doc:
+            if tok.i in used:
+                continue
+            if tok.lower_ == "according" and tok.i + 1 < len(self.doc) and \
+                    self.doc[tok.i + 1].lower_ == "to":
+                self.according_to(tok, claims)
+                continue
+            if not self.is_cue(tok) or self.quote_at(tok.idx) is not None:
+                continue
+            clause = self.clause_of(tok)
+            if clause is None:
+                continue
+            lo = clause.left_edge.idx
+            hi = clause.right_edge.idx + len(clause.right_edge)
+            if clause.dep_ == "prep":
+                obj = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+                if obj:
+                    lo = min(lo, obj[0].left_edge.idx)
+            if any(s <= lo and hi <= e for s, e in taken):
+                continue  # the content is a quote already attributed
+            att = self.attribution(tok)
+            if att.source is None:
+                continue
+            mod = modality.DENIED if tok.lemma_ == "deny" else modality.of_head(clause)
+            if any(c.dep_ == "neg" for c in tok.children):
+                mod = modality.DENIED  # "did not say that ..."
+            claims.append(self.claim("reported", lo, hi, att, mod,
+                                     self.said_on(tok, (lo, hi))))
+
+    def according_to(self, tok: Token, claims: list[Claim]) -> None:
+        to = self.doc[tok.i + 1]
+        pobj = [c for c in to.children if c.dep_ == "pobj"] or \
+            [c for c in tok.children if c.dep_ == "pobj"]
+        if not pobj:
+            return
+        src = pobj[0]
+        source = self.doc[src.left_edge.i:src.right_edge.i + 1]
+        sent = tok.sent
+        phrase_lo = tok.idx
+        phrase_hi = source.end_char
+        left = (sent.start_char, phrase_lo)
+        right = (phrase_hi, sent.end_char)
+        lo, hi = max(left, right, key=lambda r: len(self.text[r[0]:r[1]].strip(" ,.;")))
+        if not self.text[lo:hi].strip(" ,.;"):
+            return
+        entity = self.resolve(source, tok.idx)
+        att = Attribution([tok, to], source, entity)
+        span = self.doc.char_span(lo, hi, alignment_mode="contract")
+        mod = modality.of_span(span) if span is not None and len(span) else "asserted"
+        published = self.ctx.published.isoformat() if self.ctx.published else None
+        claims.append(self.claim("reported", lo, hi, att, mod, published))
+
+    def unattributed_claims(self, claims: list[Claim]) -> None:
+        covered = sorted((c.start, c.end) for c in claims)
+        starts = [c[0] for c in covered]
+        quantities = sorted(q.start for q in self.ctx.record.quantities)
+        published = self.ctx.published.isoformat() if self.ctx.published else None
+        for i, sent in enumerate(self.ctx.sentences.spans):
+            if i == 0 and self.ctx.article.title and sent.text.strip() == self.ctx.article.title:
+                continue  # the headline
+            s, e = sent.start_char, sent.end_char
+            j = bisect_left(starts, e)
+            if any(cs < e and ce > s for cs, ce in covered[max(0, j - 8):j]):
+                continue
+            if self.quote_at(s + len(sent.text) - len(sent.text.lstrip())) is not None:
+                continue
+            stripped = sent.text.strip()
+            if len(stripped.split()) < 4 or stripped.endswith("?"):
+                continue
+            if any(self.is_cue(t) and t.dep_ == "ROOT" for t in sent):
+                continue  # attribution we could not resolve: not the writer's own claim
+            mod = modality.of_span(sent)
+            k = bisect_left(quantities, s)
+            counts = k < len(quantities) and quantities[k] < e
+            ranks = any(t.tag_ in ("JJS", "RBS") for t in sent)
+            if mod in (modality.EXPECTED, modality.HEDGED, modality.CONDITIONAL) or counts \
+                    or ranks:
+                claims.append(self.claim("unattributed", s, e, None, mod, published))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop surrounding whitespace and trailing commas from a content span."""
+    while start < end and (text[start].isspace()):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;"):
+        end -= 1
+    return start, end
+
+
+def extract_claims(ctx: Context) -> list[Claim]:
+    return ClaimFinder(ctx).run()
+
+
+@registry.register("claims")
+def make_claims(settings) -> "callable":
+    return extract_claims

@@ -1,0 +1,145 @@
+"""Claims: quotes, reported speech and unattributed assertions, with source and modality."""
+
+import time
+
+import pytest
+
+from newsgraph.config import Settings
+from newsgraph.extract.claims import find_quotes
+from newsgraph.pipeline import Pipeline
+
+
+@pytest.fixture(scope="module")
+def claims_pipeline():
+    return Pipeline(Settings(extractors=("actors", "times", "quantities", "claims")))
+
+
+def claims_of(pipeline, text, published="2023-03-15"):
+    rec = pipeline.analyze(text, published)
+    names = {e.id: e.name for e in rec.entities}
+    return rec, [(c.kind, names.get(c.source), c) for c in rec.claims]
+
+
+def test_find_quotes_pairs_curly_and_straight_marks():
+    text = 'He said “we will stay” and then "we will go" again.'
+    spans = [text[q.start:q.end] for q in find_quotes(text)]
+    assert spans == ["we will stay", "we will go"]
+
+
+def test_quote_inside_quote_stays_one_quote():
+    text = "“They told us ‘leave now’ and we left,” she said."
+    spans = [text[q.start:q.end] for q in find_quotes(text)]
+    assert spans == ["They told us ‘leave now’ and we left,"]
+
+
+def test_unbalanced_quote_ends_with_its_paragraph():
+    text = "“We are ready to fight, the commander said.\n\nThe talks resumed on Monday."
+    quotes = find_quotes(text)
+    assert len(quotes) == 1
+    assert text[quotes[0].start:quotes[0].end] == "We are ready to fight, the commander said."
+
+
+def test_quote_over_two_paragraphs_continues():
+    text = ("“The shelling went on all night and nobody slept.\n\n"
+            "“By morning the road was closed,” the mayor said.")
+    quotes = find_quotes(text)
+    assert len(quotes) == 2 and quotes[1].continues
+
+
+def test_direct_quote_with_cue_after(claims_pipeline):
+    _, cs = claims_of(claims_pipeline, "“We will not retreat from the city,” "
+                      "General Mark Hollis said on Monday.")
+    kinds = [(k, who) for k, who, _ in cs]
+    assert ("quote", "Mark Hollis") in kinds
+    quote = next(c for k, _, c in cs if k == "quote")
+    assert quote.said_on == "2023-03-13"
+    assert quote.modality == "denied"
+
+
+def test_split_quote_and_pronoun_speaker(claims_pipeline):
+    text = ("Prime Minister Elena Marsh spoke to reporters in the capital.\n\n"
+            "“Make no mistake,” she added. “If the militia attacks the port, we will respond "
+            "with force.”")
+    _, cs = claims_of(claims_pipeline, text)
+    quotes = [(who, c.modality) for k, who, c in cs if k == "quote"]
+    assert ("Elena Marsh", "conditional") in quotes
+    assert all(who == "Elena Marsh" for who, _ in quotes)
+
+
+def test_reported_speech_by_organisation_is_dated(claims_pipeline):
+    text = "The Defense Ministry said Tuesday that 300 soldiers had crossed the border."
+    _, cs = claims_of(claims_pipeline, text, "2023-03-17")
+    (kind, who, c), = [x for x in cs if x[0] == "reported"]
+    assert "Defense Ministry" in (who or "")
+    assert c.said_on == "2023-03-14"
+    assert c.text.startswith("that 300 soldiers") or c.text.startswith("300 soldiers")
+    assert c.quantities
+
+
+def test_finding_by_a_research_group(claims_pipeline):
+    text = ("A report by the Global Peace Institute found that arms sales to the region "
+            "probably doubled last year.")
+    _, cs = claims_of(claims_pipeline, text)
+    (kind, who, c), = cs
+    assert kind == "reported" and "Global Peace Institute" in (who or c.source_text)
+    assert c.cue == "found" and c.modality == "hedged"
+
+
+def test_according_to(claims_pipeline):
+    text = "At least 40 people were killed in the attack, according to local officials."
+    _, cs = claims_of(claims_pipeline, text)
+    (kind, _who, c), = cs
+    assert kind == "reported" and c.cue == "according to"
+    assert c.source_text == "local officials"
+    assert c.text.startswith("At least 40 people were killed")
+
+
+def test_unattributed_prediction(claims_pipeline):
+    text = "The bill is likely to pass the senate next week."
+    _, cs = claims_of(claims_pipeline, text)
+    (kind, who, c), = cs
+    assert kind == "unattributed" and who is None and c.source is None
+    assert c.modality == "hedged"
+
+
+def test_modalities(claims_pipeline):
+    cases = {
+        "Officials said the troops will arrive in the coming days.": "expected",
+        "Officials said the troops had not arrived.": "denied",
+        "Officials said the troops may have arrived.": "hedged",
+        "Officials said the troops arrived on Friday.": "asserted",
+        "Officials said that if the troops arrive, the talks would end.": "conditional",
+    }
+    for text, expected in cases.items():
+        _, cs = claims_of(claims_pipeline, text)
+        assert [c.modality for _, _, c in cs] == [expected], text
+
+
+def test_text_without_punctuation_and_unbalanced_marks(claims_pipeline):
+    text = ("the minister said the army will stay “ and then the army said nothing "
+            "more the people said \" they wanted peace ” and left " * 20)
+    rec = claims_pipeline.analyze(text, "2023-01-01")
+    for c in rec.claims:
+        assert text[c.start:c.end] == c.text
+
+
+def test_long_article_is_linear(claims_pipeline):
+    from newsgraph.extract import Context
+    from newsgraph.extract.claims import extract_claims
+    from newsgraph.nlp import Sentences
+    from newsgraph.record import Article, Record
+
+    unit = "“We hold the line,” he said. The army said it had 300 tanks. "
+    timings = []
+    for n in (1000, 10000):
+        text = unit * (n // 2)
+        doc = claims_pipeline.nlp(text)
+        rec = Record(article=Article(id="x", text=text))
+        ctx = Context(doc=doc, article=rec.article, published=None,
+                      sentences=Sentences(doc), record=rec)
+        t0 = time.perf_counter()
+        claims = extract_claims(ctx)
+        timings.append(time.perf_counter() - t0)
+        assert len(claims) >= n // 2
+    # ten times the sentences may cost at most ~20 times the time (linear plus noise)
+    assert timings[1] < max(timings[0], 0.01) * 25
