@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 
@@ -173,6 +174,19 @@ def test_demonstrative_refers_back_to_the_group(actors):
     assert mention_texts(troops) == ["Sudanese troops", "troops"]
 
 
+def test_bare_groups(actors):
+    ents = actors("Police fired tear gas at protesters. Kenyan President John Mwangi's "
+                  "administration said the military had not been deployed against military "
+                  "targets.")
+    police, protesters = one(ents, "Police"), one(ents, "protesters")
+    assert (police.country, police.sector) == (None, "COP")
+    assert (protesters.type, protesters.sector) == ("NORP", "CVL")
+    administration = one(ents, "administration")
+    assert (administration.country, administration.sector) == ("KEN", "GOV")
+    military = one(ents, "military")
+    assert len(military.mentions) == 1  # not "military targets"
+
+
 # --- countries ----------------------------------------------------------------------------------
 
 
@@ -225,6 +239,29 @@ def test_spans_point_into_the_text(actors):
             assert text[m.start:m.end] == m.text
             assert m.role in ("name", "alias", "title", "demonym")
         assert e.sector is None or e.sector in SECTORS
+
+
+def test_long_article_is_linear(actors):
+    from newsgraph.extract import Context
+    from newsgraph.extract.actors import extract_actors
+    from newsgraph.nlp import Sentences, load
+    from newsgraph.record import Article, Record
+
+    unit = ("US Defense Secretary Mark Hale said North Korean troops were ready. Hale said "
+            "these troops and the government in Pyongyang would act. The defense secretary "
+            "left.\n\n")
+    timings = []
+    for n in (40, 400):
+        text = unit * n
+        doc = load()(text)
+        rec = Record(article=Article(id="x", text=text))
+        ctx = Context(doc=doc, article=rec.article, published=None, sentences=Sentences(doc),
+                      record=rec)
+        t0 = time.perf_counter()
+        entities = extract_actors(ctx)
+        timings.append(time.perf_counter() - t0)
+        assert len(one(entities, "Hale").mentions) == 3 * n
+    assert timings[1] < max(timings[0], 0.005) * 25  # ten times the text, linear plus noise
 
 
 # --- lexicons -----------------------------------------------------------------------------------

@@ -95,7 +95,7 @@ def _report(task: str, data: Path, out: Optional[Path], **kwargs) -> None:
     report = module.run(data, **kwargs)
     command = "newsgraph " + " ".join(sys.argv[1:])
     text = report.markdown(command)
-    Console().print(text, markup=False, highlight=False)
+    sys.stdout.write(text)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 import spacy
@@ -81,6 +81,27 @@ class Sentences:
 
     def __len__(self) -> int:
         return len(self.spans)
+
+
+class TokenOffsets:
+    """Character offsets to token spans by binary search. ``Doc.char_span`` scans the tokens,
+    which makes many lookups in a long article quadratic."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+        self.ends = [t.idx + len(t.text) for t in doc]
+
+    def span(self, start: int, end: int, alignment_mode: str = "expand"):
+        """The tokens touching [start, end) ("expand") or lying inside it ("contract");
+        None when there are none."""
+        if alignment_mode == "contract":
+            i = bisect_left(self.starts, start)
+            j = bisect_right(self.ends, end)
+        else:
+            i = bisect_right(self.ends, start)
+            j = bisect_left(self.starts, end)
+        return self.doc[i:j] if i < j else None
 
 
 # --- checking input ----------------------------------------------------------------------------

@@ -88,7 +88,7 @@ class Time(Span):
 
     id: str = doc("Id unique in the record, e.g. `t1`.", default="")
     value: str = doc("TIMEX3 value: `2024-10-28`, `2024-10`, `2024-SU`, `2024-W44`, `2024`, "
-                     "`PRESENT_REF`, `PAST_REF`, `FUTURE_REF`, `P3D`, `T14:00` ...", default="")
+                     "`PRESENT_REF`, `PAST_REF`, `FUTURE_REF`, `P3D`, `2024-10-31T14:00` ...", default="")
     type: str = doc("TIMEX3 type: DATE, TIME, DURATION or SET.", default="DATE")
     mod: Optional[str] = doc("TIMEX3 mod: START, MID, END, APPROX, BEFORE, AFTER, "
                              "EQUAL_OR_LESS, EQUAL_OR_MORE, LESS_THAN, MORE_THAN, or null.",

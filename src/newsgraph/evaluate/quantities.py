@@ -198,7 +198,8 @@ def _row(system: str, n: dict[str, int], rate: Optional[float], with_change: boo
 
 # --- systems -----------------------------------------------------------------------------------
 
-def run_newsgraph(texts: list[str], model: Optional[str] = None
+def run_newsgraph(texts: list[str], model: Optional[str] = None,
+                  notes: Optional[list[str]] = None
                   ) -> tuple[list[list[dict]], float, list[list[Quantity]]]:
     """newsgraph's quantities for each sentence (NewsQuant fields), sentences per second, and
     the raw Quantity items."""
@@ -212,6 +213,9 @@ def run_newsgraph(texts: list[str], model: Optional[str] = None
     results = list(pipeline.analyze_batch(Document(t) for t in texts))
     rate = len(texts) / max(time.perf_counter() - t0, 1e-9)
     items = [[] if isinstance(r, DocumentError) else r.quantities for r in results]
+    refused = sum(isinstance(r, DocumentError) for r in results)
+    if refused and notes is not None:
+        notes.append(f"newsgraph refused {refused} sentences (scored as finding nothing).")
     lemma_of = lemmatise(pipeline.nlp, (q.counted for qs in items for q in qs if q.counted))
     tagged = [[{"value": newsquant_value(q), "normalized_unit": newsquant_unit(q, lemma_of),
                 "change": newsquant_change(q)} for q in qs] for qs in items]
@@ -274,7 +278,7 @@ def run(data: Path, peers: tuple[str, ...] = ("quantulum3",), limit: Optional[in
     report.notes.append(
         f"Data: {', '.join(files) or 'none'}: {len(texts)} sentences, "
         f"{sum(map(len, gold))} gold quantities; each sentence analysed as one document.")
-    tagged, rate, _ = run_newsgraph(texts, model)
+    tagged, rate, _ = run_newsgraph(texts, model, report.notes)
     report.rows.append(_row("newsgraph", score(list(zip(gold, tagged))), rate, True))
     for peer in peers:
         if peer != "quantulum3":

@@ -15,12 +15,13 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Callable, Protocol
 
 import catalogue
 from spacy.tokens import Doc
 
-from ..nlp import Sentences
+from ..nlp import Sentences, TokenOffsets
 from ..record import Article, Record
 
 registry = catalogue.create("newsgraph", "extractors")
@@ -51,6 +52,14 @@ class Context:
     @property
     def text(self) -> str:
         return self.article.text
+
+    @cached_property
+    def offsets(self) -> TokenOffsets:
+        return TokenOffsets(self.doc)
+
+    def char_span(self, start: int, end: int, alignment_mode: str = "expand"):
+        """Like ``Doc.char_span`` with "expand"/"contract", by binary search (None if empty)."""
+        return self.offsets.span(start, end, alignment_mode)
 
     def span(self, start: int, end: int) -> dict:
         """The span fields for text[start:end]: pass as ``Time(**ctx.span(s, e), ...)``."""

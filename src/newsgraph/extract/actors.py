@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -50,7 +50,7 @@ from importlib import resources
 from typing import Callable, Iterable, Optional
 
 import numpy
-from spacy.attrs import ENT_IOB, IDX, LENGTH, LOWER, POS
+from spacy.attrs import ENT_IOB, IDX, IS_STOP, LENGTH, LOWER, ORTH, POS
 from spacy.parts_of_speech import PROPN
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
@@ -101,11 +101,15 @@ class Known:
 
 @dataclass
 class Lexicon:
-    forms: dict[str, list[tuple[str, object]]]  # surface form -> [(kind, code or Known)]
+    """The lexicon files, compiled. ``forms`` maps each name to what it is: ``country``,
+    ``adj`` (adjective), ``plural`` (demonym), ``capital`` (each with a country code), ``org``,
+    ``person`` (each with a :class:`Known`) or ``block`` (no actor: "Latin America")."""
+
+    forms: dict[str, list[tuple[str, object]]]
     names: re.Pattern
     country_name: dict[str, str]
     name_rank: dict[str, int]  # a country's forms: its usual name first, then other names
-    titles: dict[str, str]
+    titles: dict[str, Optional[str]]  # title -> sector
     part_sectors: dict[str, str]
     generic_titles: frozenset[str]
     needs_holder: frozenset[str]
@@ -123,7 +127,6 @@ class Lexicon:
     group_before: re.Pattern
     part_before: re.Pattern
     bare_heads: dict[int, list[str]]  # hash of a group noun's last word -> bare group nouns
-    bare_ids: numpy.ndarray  # those hashes, for numpy.isin
     bare_lead: re.Pattern
     org_sector: re.Pattern
     org_sector_of: dict[str, str]
@@ -241,7 +244,6 @@ def lexicon() -> Lexicon:
         part_before=re.compile(
             rf"(?<![\w-])(?P<part>(?i:{trie_pattern(tdata['part_sectors'])}))(?:\s+|(?<=-))$"),
         bare_heads=bare_heads,
-        bare_ids=numpy.array(list(bare_heads), dtype=numpy.uint64),
         # The words before a bare group noun: "|these |military |officials".
         bare_lead=re.compile(
             rf"(?<![\w-])(?:(?P<det>(?i:the|these|those))\s+)?(?P<mods>(?:{mods_re}\s+){{0,2}})$"),
@@ -254,14 +256,12 @@ def lexicon() -> Lexicon:
 
 # --- small text helpers ------------------------------------------------------------------------
 
-_POSSESSIVE = re.compile(r"['’]s?$")
-_LEADING_THE = re.compile(r"(?:[Tt]he|THE)\s+")
 _HYPHEN_TAIL = re.compile(r"(?:-[^\W\d_]+)+")
-_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
-_YEAR = re.compile(r"\b\d{4}\b")
+# A name starting with a digit, holding a year, or a plural acronym ("UAVs") is no actor.
+_DIGIT = re.compile(r"\d")
+_JUNK_NAME = re.compile(r"^\d|\b\d{4}\b|^[A-Z]{2,}s$")
 _ACRONYM_WORD = re.compile(r"\b(?!(?:II|III|IV|VI|VII|VIII|JR|SR)\b)[A-Z]{2,}\b")
-# A word that may be a surname: "Blinken", "al-Assad", "Suk-yeol" (not "Blinken’s" whole).
-_NAME_WORD = re.compile(r"(?<![\w-])(?:[a-z]{1,3}-)?[A-Z][\w-]*(?<!-)")
+
 _JUNK_WORDS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december today yesterday tomorrow".split())
@@ -277,24 +277,24 @@ _NAME_PARTICLES = frozenset("al el bin ben von van der de da di du la le dos das
 _ORG_STOP = frozenset("of the for and on in at to".split())
 _NER_ACTOR = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 _NOMINAL = {"NOUN", "PROPN", "ADJ", "CCONJ"}
+_TOKEN_ATTRS = [ORTH, LOWER, POS, ENT_IOB, IDX, LENGTH, IS_STOP]
 _WORD_BEFORE = re.compile(r"[\w’'.&-]+\s+$")
 
 
 def clean_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """Name bounds without a leading "the", a possessive or stray punctuation, and with a
     hyphenated tail the tokenizer split off ("Yoon Suk" + "-yeol")."""
-    m = _LEADING_THE.match(text, start, end)
-    if m and m.end() < end:
-        start = m.end()
+    if text.startswith(("the ", "The ", "THE "), start) and start + 4 < end:
+        start += 4
     while end > start and not (text[end - 1].isalnum() or text[end - 1] in ".)"):
         end -= 1
-    tail = _POSSESSIVE.search(text, start, end)
-    if tail and tail.start() > start:
-        end = tail.start()
-    tail = _HYPHEN_TAIL.match(text, end)
-    if tail:
-        end = tail.end()
-    while end > start and text[end - 1] in "-,;:":
+    if text[end - 2:end] in ("'s", "’s") and end - 2 > start:
+        end -= 2
+    if text[end:end + 1] == "-":
+        tail = _HYPHEN_TAIL.match(text, end)
+        if tail:
+            end = tail.end()
+    while end > start and text[end - 1] in "-,;:'’":
         end -= 1
     return start, end
 
@@ -306,7 +306,7 @@ def norm(name: str) -> str:
 # --- working records ---------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     """A lexicon name found in the text."""
 
@@ -331,7 +331,7 @@ class Hit:
         return any(k in kinds for k, _ in self.kinds)
 
 
-@dataclass
+@dataclass(slots=True)
 class Ent:
     """A spaCy entity, cleaned."""
 
@@ -342,7 +342,7 @@ class Ent:
     propn: bool  # has a proper-noun token (single common words are NER noise)
 
 
-@dataclass
+@dataclass(slots=True)
 class Actor:
     """An entity being built: its mentions and what is known about it."""
 
@@ -355,19 +355,30 @@ class Actor:
     group: bool = False  # named by a nationality and a group noun
     heads: set[str] = field(default_factory=set)  # a group's nouns: "troops", "soldiers"
     forms: set[str] = field(default_factory=set)  # person: names and surnames it answers to
+    names: set[str] = field(default_factory=set)  # person: the full names written
+    starts: list[int] = field(default_factory=list)  # mention starts, sorted
     merged_into: Optional["Actor"] = None
 
     def add(self, start: int, end: int, role: str) -> None:
         self.mentions.append((start, end, role))
+        insort(self.starts, start)
 
     def learn(self, title: Optional[str], country: Optional[str], sector: Optional[str]) -> None:
         self.title = self.title or title
         self.country = self.country or country
         self.sector = self.sector or sector
 
-    @property
-    def last(self) -> int:
-        return max(s for s, _, _ in self.mentions)
+    def absorb(self, other: "Actor") -> None:
+        """Take over another actor found to be this one."""
+        for mention in other.mentions:
+            self.add(*mention)
+        self.learn(other.title, other.country, other.sector)
+        other.merged_into = self
+
+    def latest_before(self, pos: int) -> int:
+        """Where this actor was last mentioned before ``pos`` (-1: not before it)."""
+        i = bisect_left(self.starts, pos)
+        return self.starts[i - 1] if i else -1
 
 
 # --- the extractor ------------------------------------------------------------------------------
@@ -380,6 +391,8 @@ class ActorFinder:
         self.text = ctx.text
         self.doc: Doc = ctx.doc
         self.claimed = bytearray(len(self.text))
+        # Token attributes as one array (columns as in _TOKEN_ATTRS), read without Token objects.
+        self.tokens = self.doc.to_array(_TOKEN_ATTRS)
         self.hits = self.find_hits()
         self.hit_at = {(h.start, h.end): h for h in self.hits}
         self.hit_by_end = {h.end: h for h in self.hits}
@@ -389,6 +402,8 @@ class ActorFinder:
         self.persons: list[Actor] = []
         self.keyed: dict[tuple, Actor] = {}
         self.orgs: list[tuple[str, Actor]] = []  # (core name, actor)
+        self.org_by_core: dict[str, list[Actor]] = {}
+        self.groups_by_head: dict[str, list[Actor]] = {}  # nationality groups by noun
 
     # -- inputs --
 
@@ -399,23 +414,24 @@ class ActorFinder:
 
     def find_ents(self) -> list[Ent]:
         text = self.text
+        pos, stop = self.tokens[:, 2].tolist(), self.tokens[:, 6].tolist()
         out = []
         for e in self.doc.ents:
-            if e.label_ not in _NER_ACTOR:
+            label = e.label_
+            if label not in _NER_ACTOR:
                 continue
             start, end = clean_bounds(text, e.start_char, e.end_char)
             name = text[start:end]
-            if end - start < 2 or "\n" in name or not any(c.isupper() for c in name):
-                continue
-            if (name.lower() in _JUNK_WORDS or name[0].isdigit() or _ACRONYM_PLURAL.fullmatch(name)
-                    or _YEAR.search(name)):
+            if (end - start < 2 or "\n" in name or name == name.lower()
+                    or name.lower() in _JUNK_WORDS or _JUNK_NAME.search(name)):
                 continue  # "Thursday", "UAVs", "Jul 2016 Opposition"
-            if e.label_ == "PERSON" and (_ACRONYM_WORD.search(name) or e[0].is_stop):
-                continue  # "Subscribe TRT World", "Across Wales": not a person's name
+            if label == "PERSON" and (stop[e.start] or _ACRONYM_WORD.search(name)):
+                continue  # "Across Wales", "Subscribe TRT World": not a person's name
             tokens = name.count(" ") + 1
             # A lone common word tagged as a name ("Videos", "Make") is noise.
-            propn = tokens > 1 or name.isupper() or e[0].pos_ == "PROPN" or e[-1].pos_ == "PROPN"
-            out.append(Ent(start, end, e.label_, tokens, propn))
+            propn = (tokens > 1 or name.isupper() or pos[e.start] == PROPN
+                     or pos[e.end - 1] == PROPN)
+            out.append(Ent(start, end, label, tokens, propn))
         return out
 
     # -- helpers --
@@ -514,7 +530,7 @@ class ActorFinder:
 
     def nominal(self, start: int, end: int) -> bool:
         """Whether the words are nouns, adjectives or "and" (a portfolio, not "said")."""
-        span = self.doc.char_span(start, end, alignment_mode="expand")
+        span = self.ctx.char_span(start, end, alignment_mode="expand")
         return span is not None and all(t.pos_ in _NOMINAL for t in span)
 
     # -- step 1: people --
@@ -532,11 +548,11 @@ class ActorFinder:
                    and not h.has("person") and (h.end - h.start) * 2 > ent.end - ent.start
                    for h in hits):
                 continue  # "Kiev" tagged PERSON, "Hamas" tagged PERSON
-            if ent.tokens == 1 and not ent.propn or any(c.isdigit() for c in
-                                                         self.text[ent.start:ent.end]):
+            if ent.tokens == 1 and not ent.propn or _DIGIT.search(text, ent.start, ent.end):
                 continue
             start = ent.start
-            if hits and hits[0].start == start and hits[0].has("org", "adj", "country"):
+            # Not a country name: "Jordan Peterson" is one name.
+            if hits and hits[0].start == start and hits[0].has("org", "adj"):
                 start = hits[0].end + 1  # "Tory Liam Fox": the party is no part of the name
                 if start >= ent.end or not text[start].isupper():
                     continue
@@ -547,9 +563,11 @@ class ActorFinder:
                 start = lead.end()
             found.append((start, ent.end))
         found += self.titled_names()
-        taken = list(found)
+        taken = bytearray(len(text))
+        for s, e in found:
+            taken[s:e] = b"\x01" * (e - s)
         for h in self.hits:
-            if h.has("person") and not any(s < h.end and h.start < e for s, e in taken):
+            if h.has("person") and taken.find(1, h.start, h.end) == -1:
                 found.append((h.start, h.end))  # "Putin" tagged GPE
         found.sort()
         return found
@@ -557,7 +575,7 @@ class ActorFinder:
     def titled_names(self) -> list[tuple[int, int]]:
         """Names spaCy left untagged but a title introduces: "The Shadow Secretary of State for
         the Family, |Theresa May|, said". Runs of proper nouns outside entities, read off arrays."""
-        arr = self.doc.to_array([POS, ENT_IOB, IDX, LENGTH])
+        arr = self.tokens[:, 2:6]  # POS, ENT_IOB, IDX, LENGTH
         loose = numpy.flatnonzero((arr[:, 0] == PROPN) & (arr[:, 1] == 2))
         found: list[tuple[int, int]] = []
         run_start = prev = -2
@@ -654,8 +672,9 @@ class ActorFinder:
                 actor = Actor("PERSON")
                 self.persons.append(actor)
             actor.add(start, end, "name")
+            actor.names.add(name)
             actor.learn(title, country, sector)
-            for form in self.person_forms(name):
+            for form in self.person_forms(name) - actor.forms:
                 actor.forms.add(form)
                 by_form.setdefault(form, []).append(actor)
             self.claim(min(lo, start), max(hi, end))
@@ -673,11 +692,10 @@ class ActorFinder:
         candidates = [a for a in by_form.get(name, []) if a.merged_into is None]
         if not candidates:
             return None
-        full = [a for a in candidates if any(norm(self.text[s:e]) == name
-                                             for s, e, _ in a.mentions)]
+        full = [a for a in candidates if name in a.names]
         if len(name.split()) > 1 and not full:
             return None  # another person with the same surname
-        return max(full or candidates, key=lambda a: a.last)
+        return max(full or candidates, key=lambda a: a.starts[-1])
 
     def merge_headline_persons(self) -> None:
         """A surname met before the full name ("Blinken says ..." then "Antony Blinken")."""
@@ -690,10 +708,7 @@ class ActorFinder:
             owners = [a for a in self.persons if a is not actor and a.merged_into is None
                       and form in a.forms and len(a.forms) > 1]
             if len(owners) == 1:
-                target = owners[0]
-                target.mentions += actor.mentions
-                target.learn(actor.title, actor.country, actor.sector)
-                actor.merged_into = target
+                owners[0].absorb(actor)
 
     def scan_surnames(self) -> None:
         """Mentions spaCy missed or mislabelled: every later "Blinken" is Antony Blinken."""
@@ -704,16 +719,17 @@ class ActorFinder:
                     if form not in self.lex.forms or any(
                             kind == "person" for kind, _ in self.lex.forms[form]):
                         owners.setdefault(form, []).append(actor)
-        if not owners:
-            return
-        for m in _NAME_WORD.finditer(self.text):
-            actors = owners.get(m.group())
-            if not actors or not self.free(m.start(), m.end()) or m.group().lower() in _JUNK_WORDS:
+        by_id = {get_string_id(form): actors for form, actors in owners.items()
+                 if " " not in form and form.lower() not in _JUNK_WORDS}
+        orth, idx, length = (self.tokens[:, c].tolist() for c in (0, 4, 5))
+        for i in [i for i, word in enumerate(orth) if word in by_id]:
+            start, end = idx[i], idx[i] + length[i]
+            if not self.free(start, end):
                 continue
-            before = [a for a in actors if min(s for s, _, _ in a.mentions) < m.start()]
-            actor = max(before, key=lambda a: a.last) if before else actors[0]
-            actor.add(m.start(), m.end(), "alias")
-            self.claim(m.start(), m.end())
+            actors = by_id[orth[i]]
+            actor = max(actors, key=lambda a: a.latest_before(start))
+            actor.add(start, end, "alias")
+            self.claim(start, end)
 
     # -- step 2: organisations --
 
@@ -757,14 +773,12 @@ class ActorFinder:
 
     def add_org(self, start: int, end: int, country: Optional[str], sector: Optional[str]) -> None:
         core = self.org_core(start, end)
-        actor = None
-        for other_core, other in self.orgs:
-            if other_core == core and (not other.country or not country
-                                       or other.country == country):
-                actor = other
-                break
+        same = self.org_by_core.setdefault(core, [])
+        actor = next((a for a in same if not a.country or not country or a.country == country),
+                     None)
         if actor is None:
             actor = Actor("ORG")
+            same.append(actor)
             self.orgs.append((core, actor))
         actor.add(start, end, "name")
         actor.learn(None, country, sector)
@@ -792,9 +806,7 @@ class ActorFinder:
             if target is not None and target is not actor and actor.merged_into is None:
                 name = self.text[actor.mentions[0][0]:actor.mentions[0][1]]
                 if name.isupper():
-                    target.mentions += actor.mentions
-                    target.learn(None, actor.country, actor.sector)
-                    actor.merged_into = target
+                    target.absorb(actor)
 
     # -- step 3: groups --
 
@@ -840,7 +852,7 @@ class ActorFinder:
     def governs(self, head_start: int, head_end: int, start: int) -> bool:
         """Whether the group noun's phrase reaches back to the nationality word (so "Russian
         missiles hit civilians" is no group of Russian civilians)."""
-        span = self.doc.char_span(head_start, head_end, alignment_mode="expand")
+        span = self.ctx.char_span(head_start, head_end, alignment_mode="expand")
         return span is not None and span.root.left_edge.idx <= start
 
     def group_sector(self, mods: str, head: str) -> Optional[str]:
@@ -863,15 +875,21 @@ class ActorFinder:
 
     def find_bare_groups(self) -> None:
         """Groups named without nationality. "these troops" after "North Korean troops" is
-        that group; "the government", "police", "protesters" alone make a group of their own."""
+        that group; "Yoon's administration" is South Korea's; "the government", "police",
+        "protesters" alone make a group without country. Not "military" in "military targets"."""
         lex, text, doc = self.lex, self.text, self.doc
-        lower = doc.to_array([LOWER])
-        for i in numpy.flatnonzero(numpy.isin(lower, lex.bare_ids)).tolist():
+        heads = lex.bare_heads
+        lower = self.tokens[:, 1].tolist()
+        owners = None
+        for key, actor in self.keyed.items():
+            if key[0] == "group" and actor.country:
+                for noun in actor.heads:
+                    self.groups_by_head.setdefault(noun, []).append(actor)
+        for i in [i for i, word in enumerate(lower) if word in heads]:
             tok = doc[i]
             end = tok.idx + len(tok)
-            head = next((n for n in lex.bare_heads[int(lower[i])]
-                         if text[end - len(n):end].lower() == n), None)
-            if head is None:
+            head = next((n for n in heads[lower[i]] if text[end - len(n):end].lower() == n), None)
+            if head is None or tok.dep_ in ("amod", "compound", "nmod"):
                 continue  # "forces" alone is no bare group; "security forces" is
             head_start = end - len(head)
             m = lex.bare_lead.search(text, max(0, head_start - 40), head_start)
@@ -886,15 +904,22 @@ class ActorFinder:
                     continue
             sector = self.group_sector(text[start:head_start], head)
             kind = "NORP" if head in lex.people_nouns else "ORG"
-            self.add_group(kind, head, sector, start, end, head)
+            country = None
+            if start == head_start and text[start - 3:start - 1] in ("'s", "’s"):
+                if owners is None:
+                    owners = {e: a for a in [*self.persons, *(a for _, a in self.orgs)]
+                              for _, e, _ in a.mentions}
+                owner = owners.get(start - 3)
+                country = owner.country if owner is not None else None
+            self.add_group(kind, country or head, sector, start, end, head)
 
     def latest_group(self, head: str, pos: int) -> Optional[Actor]:
+        """The nationality group with this noun mentioned last before ``pos``."""
         best, best_at = None, -1
-        for key, actor in self.keyed.items():
-            if key[0] == "group" and actor.country and head in actor.heads:
-                at = max((s for s, e, _ in actor.mentions if e <= pos), default=-1)
-                if at > best_at:
-                    best, best_at = actor, at
+        for actor in self.groups_by_head.get(head, ()):
+            at = actor.latest_before(pos)
+            if at > best_at:
+                best, best_at = actor, at
         return best
 
     # -- step 4: countries, capitals, demonyms and places --
@@ -942,7 +967,7 @@ class ActorFinder:
         "support of Pyongyang", "statements from Washington" - not "in Seoul"."""
         if self.text[h.end:h.end + 2] in ("'s", "’s"):
             return True
-        span = self.doc.char_span(h.start, h.end, alignment_mode="expand")
+        span = self.ctx.char_span(h.start, h.end, alignment_mode="expand")
         if span is None:
             return False
         tok = span.root
@@ -983,8 +1008,7 @@ class ActorFinder:
                 for s, e, _ in actor.mentions}
         for key, actor in list(self.keyed.items()):
             if key[0] == "place" and actor.country is None and key[1] in orgs:
-                orgs[key[1]].mentions += actor.mentions
-                del self.keyed[key]
+                orgs[key[1]].absorb(actor)
 
     # -- step 5: titles standing for people --
 
@@ -1002,10 +1026,10 @@ class ActorFinder:
                 continue
             candidates = [a for a in holders if a.title.lower() == title
                           and (pre_country is None or a.country == pre_country)
-                          and min(s for s, _, _ in a.mentions) < start]
+                          and a.starts[0] < start]
             if not candidates:
                 continue
-            actor = max(candidates, key=lambda a: max(s for s, _, _ in a.mentions if s < start))
+            actor = max(candidates, key=lambda a: a.latest_before(start))
             actor.add(start, m.end(), "title")
             self.claim(start, m.end())
 

@@ -32,7 +32,13 @@ _LEX = modality.lexicon()
 SPEECH = _LEX["speech"]
 FINDING = _LEX["finding"]
 COGNITION = _LEX["cognition"]
-CUES = SPEECH | FINDING | COGNITION
+STANCE = _LEX["stance"]
+INTENT = _LEX["intent"]
+CUES = SPEECH | FINDING | COGNITION | STANCE | INTENT
+# Children of a stance verb that carry what is held or said ("called the show a joke",
+# "called for talks", "accused Russia of supplying").
+_OBJECT_DEPS = frozenset({"dobj", "oprd", "xcomp", "ccomp", "dative", "attr"})
+_OBJECT_PREPS = frozenset({"for", "of", "on", "about", "against", "as", "to", "that"})
 NEEDS_CLAUSE = _LEX["needs_clause"]
 NOMINAL_SOURCES = _LEX["nominal_sources"]
 
@@ -148,6 +154,21 @@ def _compatible(e: Entity, kind: str) -> bool:
     return e.type in ("ORG", "GPE", "NORP")
 
 
+class ItemsByOffset:
+    """Items of one record list (times, quantities ...) found by the span they lie in."""
+
+    def __init__(self, items: list):
+        self.items = sorted(items, key=lambda it: it.start)
+        self.starts = [it.start for it in self.items]
+
+    def within(self, start: int, end: int) -> list:
+        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        return [it for it in self.items[lo:hi] if it.end <= end]
+
+    def ids(self, start: int, end: int) -> list[str]:
+        return [it.id for it in self.within(start, end)]
+
+
 # --- the extractor ------------------------------------------------------------------------------
 
 
@@ -169,8 +190,8 @@ class ClaimFinder:
         self.quotes = find_quotes(self.text)
         self.quote_starts = [q.open_mark for q in self.quotes]
         self.speakers: list[tuple[int, Entity]] = []  # (offset, entity) of each resolved source
-        self.time_rows = sorted((t.start, t.end, t) for t in ctx.record.times)
-        self.time_starts = [r[0] for r in self.time_rows]
+        self.inside = {name: ItemsByOffset(getattr(ctx.record, name))
+                       for name in ("times", "quantities", "places")}
 
     # -- helpers --
 
@@ -249,18 +270,13 @@ class ClaimFinder:
             lo, hi = child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
             if content[0] <= lo < content[1]:
                 continue
-            for _s, _e, t in self.times_within(lo, hi):
+            for t in self.inside["times"].within(lo, hi):
                 if t.type in ("DATE", "TIME"):
                     return t.value
         if cue.tag_ in ("VBD", "VBZ", "VBP", "VBN", "VBG") and self.ctx.published:
             if not any(c.lower_ in ("will", "would", "'ll") for c in cue.children):
                 return self.ctx.published.isoformat()
         return None
-
-    def times_within(self, start: int, end: int):
-        lo = bisect_left(self.time_starts, start)
-        hi = bisect_left(self.time_starts, end)
-        return [r for r in self.time_rows[lo:hi] if r[1] <= end]
 
     def claim(self, kind: str, start: int, end: int, att: Attribution | None,
               mod: str, said: str | None) -> Claim:
@@ -276,10 +292,9 @@ class ClaimFinder:
             if att.entity is not None:
                 c.source = att.entity.id
                 self.speakers.append((c.cue_start, att.entity))
-        rec = self.ctx.record
-        c.times = [t.id for t in rec.times if start <= t.start and t.end <= end]
-        c.quantities = [q.id for q in rec.quantities if start <= q.start and q.end <= end]
-        c.places = [p.id for p in rec.places if start <= p.start and p.end <= end]
+        c.times = self.inside["times"].ids(start, end)
+        c.quantities = self.inside["quantities"].ids(start, end)
+        c.places = self.inside["places"].ids(start, end)
         return c
 
     # -- cues --
@@ -296,16 +311,28 @@ class ClaimFinder:
         entity = self.resolve(source, cue.idx) if source is not None else None
         return Attribution(words, source, entity)
 
-    def clause_of(self, cue: Token) -> Token | None:
-        """The clausal complement a cue introduces, if any."""
+    def content_of(self, cue: Token) -> tuple[int, int, Token] | None:
+        """What a cue introduces: (start, end, head) of its clausal complement, of the to-clause
+        of an intent verb, or of the objects of a stance verb; None when it has none."""
         for child in cue.children:
             if child.dep_ == "ccomp":
-                return child
-        if cue.lemma_ in ("accuse", "charge", "blame"):
-            for child in cue.children:
-                if child.dep_ == "prep" and child.lower_ in ("of", "for"):
-                    return child
+                return self._extent([child])
+        lemma = cue.lemma_.lower()
+        if lemma in INTENT:
+            xcomp = [c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i]
+            if xcomp:
+                return self._extent(xcomp)
+        if lemma in STANCE:
+            parts = [c for c in cue.children if c.i > cue.i and (
+                c.dep_ in _OBJECT_DEPS or c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS)]
+            if parts:
+                return self._extent(parts)
         return None
+
+    def _extent(self, heads: list[Token]) -> tuple[int, int, Token]:
+        lo = min(h.left_edge.idx for h in heads)
+        last = max(heads, key=lambda h: h.right_edge.i).right_edge
+        return lo, last.idx + len(last), heads[0]
 
     # -- the three kinds --
 
@@ -333,7 +360,7 @@ class ClaimFinder:
                 used.add(att.cue[0].i)
             elif last is not None and first - last[1] <= TURN_SENTENCES:
                 att = last[0]  # the speaker's turn goes on
-            span = self.doc.char_span(q.start, q.end, alignment_mode="expand")
+            span = self.ctx.char_span(q.start, q.end, alignment_mode="expand")
             mod = modality.of_span(span) if span is not None and len(span) else "asserted"
             said = self.said_on(att.cue[0], (q.start, q.end)) if att else None
             claims.append(self.claim("quote", q.start, q.end, att, mod, said))
@@ -347,7 +374,7 @@ class ClaimFinder:
         before = self.text[sent.start_char:q.open_mark].rstrip()
         if not before or before[-1] in ":,;—–-•(":
             return True
-        prev = self.doc.char_span(sent.start_char, len(before) + sent.start_char,
+        prev = self.ctx.char_span(sent.start_char, len(before) + sent.start_char,
                                   alignment_mode="contract")
         return bool(prev is not None and len(prev) and self.is_cue(prev[-1]))
 
@@ -369,7 +396,7 @@ class ClaimFinder:
                 distance = tok.idx - q.end if tok.idx >= q.end else (q.open_mark - tok.idx) * 2
                 candidates.append((distance, tok))
         for _d, tok in sorted(candidates, key=lambda x: x[0]):
-            if tok.lemma_ in NEEDS_CLAUSE and self.clause_of(tok) is None and not any(
+            if tok.lemma_ in NEEDS_CLAUSE and self.content_of(tok) is None and not any(
                     c.dep_ in ("ccomp", "dobj") and q.start <= c.idx < q.end for c in tok.children):
                 continue
             att = self.attribution(tok)
@@ -378,7 +405,8 @@ class ClaimFinder:
         return None
 
     def reported_claims(self, claims: list[Claim], used: set[int]) -> None:
-        taken = [(c.start, c.end) for c in claims]
+        taken = sorted((c.start, c.end) for c in claims)
+        taken_starts = [s for s, _ in taken]
         for tok in self.doc:
             if tok.i in used:
                 continue
@@ -388,16 +416,12 @@ class ClaimFinder:
                 continue
             if not self.is_cue(tok) or self.quote_at(tok.idx) is not None:
                 continue
-            clause = self.clause_of(tok)
-            if clause is None:
+            content = self.content_of(tok)
+            if content is None:
                 continue
-            lo = clause.left_edge.idx
-            hi = clause.right_edge.idx + len(clause.right_edge)
-            if clause.dep_ == "prep":
-                obj = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
-                if obj:
-                    lo = min(lo, obj[0].left_edge.idx)
-            if any(s <= lo and hi <= e for s, e in taken):
+            lo, hi, clause = content
+            k = bisect_right(taken_starts, lo)
+            if any(s <= lo and hi <= e for s, e in taken[max(0, k - 3):k]):
                 continue  # the content is a quote already attributed
             att = self.attribution(tok)
             if att.source is None:
@@ -426,7 +450,7 @@ class ClaimFinder:
             return
         entity = self.resolve(source, tok.idx)
         att = Attribution([tok, to], source, entity)
-        span = self.doc.char_span(lo, hi, alignment_mode="contract")
+        span = self.ctx.char_span(lo, hi, alignment_mode="contract")
         mod = modality.of_span(span) if span is not None and len(span) else "asserted"
         published = self.ctx.published.isoformat() if self.ctx.published else None
         claims.append(self.claim("reported", lo, hi, att, mod, published))

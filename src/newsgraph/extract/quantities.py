@@ -26,7 +26,17 @@ Interval conventions (``low``/``high`` in the record):
 * vague plurals span the order of magnitude they name, upper end exclusive: "hundreds" [100,
   1000), "thousands" [1000, 10000), "tens of thousands" [10000, 100000), "millions" [1e6, 1e7),
   "dozens" [12, 120). This is the reading the NewsQuant annotations use; ``value`` is the lower
-  end.
+  end;
+* "from 208 pounds to 193" (falling) gives two quantities, not a range; "increased by $43bn to
+  $419bn" gives the change (``change="up"``) and the level reached;
+* a conversion in brackets shares the bound of the figure it converts ("more than 7.5 million
+  crowns ($1.1 million)").
+
+Not quantities: years ("in 2024", "March 2024"), dates ("October 5"), times ("10:30 pm"),
+ordinals ("10th largest"), decades ("the 1990s"), names and designations ("Windows 10",
+"F-35", "COVID-19", "Resolution 2231", "No. 10"), list numbering, phone numbers, scores ("won
+3-1"), ages in apposition ("Joe Biden, 81, said"), and "one" used as a pronoun, including
+"one of the reasons" (NewsQuant would count that as 1; newsgraph does not).
 """
 
 from __future__ import annotations
@@ -169,7 +179,8 @@ _SCALE_AFTER_RE = re.compile(
     r"|(?:k|m|b|K|M|B)(?![\w])", re.I)
 _SLASH_FRACTION_RE = re.compile(r"(?<![\w./⁄])(\d{1,3})[ \t]?[/⁄][ \t]?(\d{1,3})(?=[ \t]+of\b)")
 _SCIENTIFIC_RE = re.compile(
-    r"(?<![\w.,])(\d+(?:\.\d+)?)[ \t]?[×xX*][ \t]?10[ \t]?(?:\^|\*\*)?([-−⁻]?)([\d⁰¹²³⁴⁵⁶⁷⁸⁹]+)(?!\d)")
+    r"(?<![\w.,])(\d+(?:\.\d+)?)[ \t]?[×xX*][ \t]?10[ \t]?(?:\^|\*\*)?"
+    r"([-−⁻]?)([\d⁰¹²³⁴⁵⁶⁷⁸⁹]+)(?!\d)")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3, "⅛": 0.125}
 _VULGAR_RE = re.compile(r"(?<![\w.,])(\d+)?([½¼¾⅓⅔⅛])")
@@ -181,7 +192,8 @@ _FRACTION_RE = re.compile(
 _NOT_HALF_RE = re.compile(r"(?:first|second|the|latter|other|back|top|bottom)[ \t]+$", re.I)
 _VAGUE_RE = re.compile(
     rf"\b(?:({_alt(VAGUE_MULT)})[ \t]+of[ \t]+)?({_alt(VAGUE)})\b"
-    rf"|\b(?:several|a[ \t]+few|a[ \t]+couple[ \t]+of|many)[ \t]+({_alt(['dozen'] + list(SCALES))})\b"
+    r"|\b(?:several|a[ \t]+few|a[ \t]+couple[ \t]+of|many)[ \t]+"
+    rf"({_alt(['dozen'] + list(SCALES))})\b"
     r"(?![ \t]*(?:and|-))", re.I)
 
 _UNIT_CS_RE = re.compile(rf"(?P<sep>[ \t]*|-)(?P<u>{_alt(_UNIT_FORMS)})(?![\w])")
@@ -255,11 +267,13 @@ _ONE_BEFORE = _Ending(LEX["pronoun_one_before"])
 _ONE_AFTER_RE = re.compile(rf"[ \t]+(?:{_alt(LEX['pronoun_one_after'])})\b|[ \t]*[^\w \t]|[ \t]*$",
                            re.I)
 _NEXT_WORD_RE = re.compile(r"[ \t]+([a-z][a-z-]*)")
-_PER_RE = re.compile(r"[ \t]*(?:(?P<per>per)[ \t]+|(?P<art>an?|each|every)[ \t]+|(?P<slash>/)|-an?-)"
+_PER_RE = re.compile(r"[ \t]*(?:(?P<per>per)[ \t]+|(?P<art>an?|each|every)[ \t]+|(?P<slash>/)"
+                     r"|-an?-)"
                      r"(?P<d>[A-Za-z][A-Za-z-]*(?:[ \t]+(?:foot|feet|metres?|meters?|m|ft|km|mile)"
                      r"(?![\w]))?)", re.I)
 _PER_NOUNS = frozenset(LEX["per_nouns"])
-_NOT_PER_RE = re.compile(r"[ \t]+(?:earlier|ago|later|before|after|previously|since|on|back)\b", re.I)
+_NOT_PER_RE = re.compile(r"[ \t]+(?:earlier|ago|later|before|after|previously|since|on|back)\b",
+                         re.I)
 _MONEY_CONTEXT_RE = re.compile(
     r"£|\b(?:cost|costs|price[sd]?|pay|paid|pays|worth|fund(?:s|ing|ed)?|budget|spen[dt]|sterling|"
     r"fined?|salary|salaries|deal|contract|sell|sold|buy|bought|raised?|profits?|revenues?|"
@@ -270,7 +284,7 @@ _METRE_CONTEXT_RE = re.compile(
     r"[ \t]*(?:\(|-?(?:long|high|wide|tall|deep|thick|away|above|below|metre|meter|radius|"
     r"diameter|altitude|depth|sprint|race|hurdles|freestyle|backstroke|butterfly|relay)\b"
     r"|[ \t]+(?:of[ \t]+(?:water|snow|rain|ice)|in[ \t]+(?:length|height|diameter|depth|width)"
-    r"|from|above|below|under|away|high|long|wide|deep|tall|thick)\b)", re.I)
+    r"|above|below|away|high|long|wide|deep|tall|thick)\b)", re.I)
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -329,8 +343,10 @@ def _parse_words(s: str) -> Optional[float]:
             current = float(digits.replace(",", ""))
         elif word in SMALL:
             n = SMALL[word]
-            if current is not None and not (current % 100 == 0 or
-                                             (current % 10 == 0 and current % 100 >= 20 and n < 10)):
+            # "twenty five" and "hundred five" add up; "five twenty" is not a number
+            tens_then_unit = current is not None and current % 10 == 0 and \
+                current % 100 >= 20 and n < 10
+            if current is not None and not (current % 100 == 0 or tens_then_unit):
                 return None
             current = (current or 0.0) + n
         elif word == "hundred":
@@ -791,8 +807,9 @@ def _unit_at(text: str, pos: int, atom: _Atom) -> tuple[Optional[Unit], int]:
             best = (unit, m.end())
     unit, end = best
     if unit is POUND_MASS and text[pos:end].strip(" \t-").lower().startswith("pound"):
-        if atom.scaled or _MONEY_CONTEXT_RE.search(text, max(0, pos - 80), min(len(text), end + 60)):
-            unit = GBP
+        if atom.scaled or _MONEY_CONTEXT_RE.search(text, max(0, pos - 80),
+                                                    min(len(text), end + 60)):
+            unit = GBP                                   # "12 million pounds", "cost 5 pounds"
     if unit is METRE and atom.scaled:
         unit = None
     return unit, end
@@ -1089,7 +1106,7 @@ def extract_quantities(ctx) -> list[Quantity]:
     for f in _candidates(text):
         if "drop" in f.flags:
             continue
-        span = doc.char_span(f.num_start, f.num_end, alignment_mode="expand")
+        span = ctx.char_span(f.num_start, f.num_end, alignment_mode="expand")
         if span is None or not len(span):
             continue
         first, last = span[0], span[-1]
