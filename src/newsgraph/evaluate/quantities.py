@@ -230,15 +230,21 @@ def run_quantulum(texts: list[str], notes: Optional[list[str]] = None
 
     warnings.filterwarnings("ignore", module="sklearn")   # its pickles predate this scikit-learn
     warnings.filterwarnings("ignore", module="quantulum3")
+    clf_path = None
     try:
         parser.parse("Warm-up: 5 pounds of sugar at 3000 rpm.")   # loads its unit classifier
     except Exception as err:  # its pickled classifier may not load with this scikit-learn
-        classifier.USE_CLF = False
+        clf_path = _retrained_quantulum_classifier(classifier)
         if notes is not None:
-            notes.append(f"quantulum3's unit classifier failed to load ({type(err).__name__}: "
-                         f"{err}); it ran with its dictionary disambiguation instead.")
+            how = (f"retrained with quantulum3's own train_classifier() on its shipped training "
+                   f"data for this scikit-learn, cached at {clf_path}" if clf_path else
+                   "it ran with its dictionary disambiguation instead")
+            notes.append(f"quantulum3's shipped unit classifier failed to load "
+                         f"({type(err).__name__}: {err}); {how}.")
+        if clf_path is None:
+            classifier.USE_CLF = False
     t0 = time.perf_counter()
-    parsed = [parser.parse(t) for t in texts]
+    parsed = [parser.parse(t, classifier_path=clf_path) for t in texts]
     rate = len(texts) / max(time.perf_counter() - t0, 1e-9)
     tagged = []
     for found in parsed:
@@ -249,6 +255,23 @@ def run_quantulum(texts: list[str], notes: Optional[list[str]] = None
                          "normalized_unit": _QUANTULUM_NAMES.get(name.lower(), name).strip()})
         tagged.append(tags)
     return tagged, rate
+
+
+def _retrained_quantulum_classifier(classifier) -> Optional[Path]:
+    """quantulum3's classifier pickle is tied to the scikit-learn it was made with; retrain it
+    with the library's own function and data (offline, about a minute), once per version."""
+    from importlib.metadata import version
+
+    cache = Path.home() / ".cache" / "newsgraph"
+    path = cache / f"quantulum3-clf-sklearn-{version('scikit-learn')}.joblib"
+    if path.is_file():
+        return path
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        classifier.train_classifier(store=True, output_path=str(path), n_jobs=1)
+    except Exception:
+        return None
+    return path
 
 
 def _published(data: Path) -> list[str]:

@@ -210,7 +210,7 @@ class ClaimFinder:
         """The entity a source phrase names, or a pronoun refers to."""
         head = source.root
         if head.lower_ in _PERSONAL and len(source) == 1:
-            return self.antecedent(_PERSONAL[head.lower_], pos)
+            return self.antecedent(_PERSONAL[head.lower_], pos, head)
         rows = self.mentions.within(source.start_char, source.end_char)
         if not rows:
             return None
@@ -220,7 +220,19 @@ class ClaimFinder:
                 return ent
         return rows[-1][2]
 
-    def antecedent(self, kind: str, pos: int) -> Entity | None:
+    def antecedent(self, kind: str, pos: int, pronoun: Token | None = None) -> Entity | None:
+        """The entity a pronoun refers to. "it" and "they" in a clause hanging off the
+        sentence's main clause ("The ministry ..., which it says ...") first look at that main
+        clause's subject; then the latest compatible speaker; then the nearest mention."""
+        if pronoun is not None and kind != "PERSON":
+            root = pronoun.sent.root
+            subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subj and subj[0].i < pronoun.i and pronoun.head != root:
+                phrase = self.doc[subj[0].left_edge.i:subj[0].i + 1]
+                rows = self.mentions.within(phrase.start_char, phrase.end_char)
+                for _s, _e, ent in reversed(rows):
+                    if _compatible(ent, kind):
+                        return ent
         sent = self.ctx.sentences.index(pos)
         floor = self.ctx.sentences[max(0, sent - TURN_SENTENCES)].start_char
         for off, ent in reversed(self.speakers):
@@ -244,8 +256,7 @@ class ClaimFinder:
                 pobj = [c for c in child.children if c.dep_ == "pobj"]
                 if pobj:
                     subj = pobj[0]
-        if subj is None and cue.dep_ in ("conj", "xcomp", "advcl") and cue.head.pos_ in (
-                "VERB", "AUX"):
+        if subj is None and cue.dep_ == "conj" and cue.head.pos_ in ("VERB", "AUX"):
             return self.source_phrase(cue.head)  # "... have condemned X, says it ..."
         if subj is None:
             return None

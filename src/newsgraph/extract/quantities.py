@@ -469,6 +469,7 @@ def _candidates(text: str) -> list[Found]:
         _read_context(text, f)
         if out:
             _share_bound(text, out[-1], f)
+            _share_from_to_unit(text, out[-1], f)
         if f.start < f.end and 0 <= f.start and f.end <= len(text):
             out.append(f)
     return out
@@ -479,18 +480,51 @@ _CONVERSION_GAP_RE = re.compile(r"[ \t]*(?:\([ \t]*|/[ \t]*|,[ \t]*or[ \t]+)")
 
 def _share_bound(text: str, prev: Found, f: Found) -> None:
     """ "more than 7.5 million crowns (US $1.1 million)": a conversion in brackets (or after a
-    slash inside them) is bounded and hedged as the figure it converts."""
-    if f.is_range or prev.is_range or f.low != f.high or f.approximate or f.change:
-        return
+    slash inside them) is bounded and hedged as the figure it converts, and is a change when
+    that is one ("dropped by 1 to 1.5 degrees Celsius (1.8 to 2.7 Fahrenheit)")."""
     if not _CONVERSION_GAP_RE.fullmatch(text, prev.end, f.start):
         return
     if prev.unit is None or f.unit is None or prev.kind != f.kind:
+        return
+    own_change = f.change
+    if own_change is None:
+        f.change = prev.change
+    if f.is_range or prev.is_range or f.low != f.high or f.approximate or own_change:
         return
     f.approximate = prev.approximate
     if prev.high is None:
         f.high, f.low_inclusive = None, prev.low_inclusive
     elif prev.low is None:
         f.low, f.high_inclusive = None, prev.high_inclusive
+
+
+# "from 208 pounds to 193", "from 20 miles per gallon in 2008 to 29 mpg": the two ends of a
+# move, a few words apart at most
+_FROM_BEFORE_RE = re.compile(r"(?<![\w-])from[ \t]+$", re.I)
+_FROM_TO_GAP_RE = re.compile(r"(?:[ \t]+[^\s,;:()\[\]]+){0,5}?[ \t]+to[ \t]+", re.I)
+# what may follow a bare number for it to be a bare end point, not a count of something
+_BARE_END_RE = re.compile(
+    r"[ \t]*(?:[^\w \t]|$|(?:in|on|at|by|for|from|after|before|during|and|or|but|while|with|"
+    r"as|last|this|next|per|each|when|since|until|a|an|the)\b)", re.I)
+
+
+def from_to_pair(text: str, first_start: int, first_end: int, second_start: int) -> bool:
+    """Whether two quantities are the two ends of "from A ... to B"."""
+    return bool(_FROM_BEFORE_RE.search(text, max(0, first_start - 12), first_start) and
+                _FROM_TO_GAP_RE.fullmatch(text, first_end, second_start))
+
+
+def _share_from_to_unit(text: str, prev: Found, f: Found) -> None:
+    """ "from 208 pounds to 193": the bare end of a move is in the unit of the other end."""
+    if not from_to_pair(text, prev.start, prev.end, f.start):
+        return
+    if f.unit is None and prev.unit is not None and prev.kind != "count" and \
+            f.low == f.high and f.start == f.num_start and _BARE_END_RE.match(text, f.end):
+        f.unit, f.kind = prev.unit, prev.kind
+    elif prev.unit is None and f.unit is not None and f.kind != "count" and \
+            not prev.is_range and prev.end == prev.num_end and \
+            re.fullmatch(r"[ \t]+to[ \t]+", text[prev.end:f.start]):
+        prev.unit, prev.kind = f.unit, f.kind              # "from 4.8 to 4.7 percent"
 
 
 # --- scanning numbers ----------------------------------------------------------------------------
