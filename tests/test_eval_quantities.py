@@ -8,8 +8,9 @@ import pytest
 
 from conftest import SHARED
 from newsgraph.evaluate import Report
-from newsgraph.evaluate.quantities import (COLUMNS, newsquant_change, newsquant_unit,
-                                           newsquant_value, read, run, score, values_match)
+from newsgraph.evaluate.quantities import (COLUMNS, newsquant_change, newsquant_items,
+                                           newsquant_unit, newsquant_value, read, run, score,
+                                           values_match)
 from newsgraph.record import Quantity
 
 NEWSQUANT = SHARED / "data" / "quantities"
@@ -92,6 +93,22 @@ def test_newsquant_value_and_unit():
     assert newsquant_unit(q(value=1, unit="USD per bbl", kind="money"), {}) == "dollar per barrel"
     assert newsquant_unit(q(value=1, unit="USD", kind="money"), {}) == "dollar"
     assert newsquant_unit(q(value=1), {}) == "-"
+
+
+def test_from_a_to_b_is_one_newsquant_pair_in_the_order_written():
+    text = "Its weight fell from 208 pounds last year to 193 this spring, a 7% drop."
+    a = Quantity(text="208 pounds", start=text.index("208"), end=text.index(" last"),
+                 sentence=0, value=208, low=208, high=208, unit="lb", kind="mass")
+    b = Quantity(text="193", start=text.index("193"), end=text.index("193") + 3, sentence=0,
+                 value=193, low=193, high=193, unit="lb", kind="mass")
+    c = Quantity(text="7%", start=text.index("7%"), end=text.index("7%") + 2, sentence=0,
+                 value=7, low=7, high=7, unit="percent", kind="percent", change="down")
+    assert newsquant_items(text, [a, b, c], {}) == [
+        {"value": (208, 193), "normalized_unit": "pound-mass", "change": "="},
+        {"value": 7, "normalized_unit": "percentage", "change": "down"}]
+    # without "from", or in different units, they stay two
+    plain = text.replace("from ", "by ")
+    assert len(newsquant_items(plain, [a, b], {})) == 2
 
 
 # --- run() ---------------------------------------------------------------------------------------

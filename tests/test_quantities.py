@@ -133,6 +133,7 @@ def test_measures(qpipe, sentence, number, value, unit, kind):
     ("over", 500, None, False, True),
     ("in excess of", 500, None, False, True),
     ("upwards of", 500, None, False, True),
+    ("just shy of", None, 500, True, False),
 ])
 def test_bound_phrases(qpipe, phrase, low, high, low_inclusive, high_inclusive):
     q = one(qpipe, f"The patrol counted {phrase} 500 soldiers near the river.", "500")
@@ -218,6 +219,8 @@ def test_vague_magnitude_of_a_currency(qpipe):
     ("The currency weakened by 7 per cent.", "7 per cent", "down"),
     ("Markets: Dow +0.4%.", "0.4%", "up"),
     ("Defence spending will grow by 12 percent.", "12 percent", "up"),
+    ("The bank trimmed its forecast by 0.3 percentage points.", "0.3", "down"),
+    ("Lake levels fell by 2 to 3 metres (6.5 to 10 feet) over summer.", "6.5 to 10", "down"),
 ])
 def test_changes(qpipe, sentence, number, change):
     assert one(qpipe, sentence, number).change == change
@@ -227,6 +230,7 @@ def test_changes(qpipe, sentence, number, change):
     ("Prices rose to $80 a barrel.", "$80"),          # a level reached, not the change
     ("The army cut 200 jobs.", "200"),                 # jobs cut are counted, not a change
     ("Engineers set up 5 camps.", "5"),
+    ("The firm trimmed 200 jobs.", "200"),
 ])
 def test_not_changes(qpipe, sentence, number):
     assert one(qpipe, sentence, number).change is None
@@ -235,6 +239,23 @@ def test_not_changes(qpipe, sentence, number):
 def test_a_change_and_the_level_it_reached_stay_apart(qpipe):
     qs = found(qpipe, "The deficit increased by $43 billion to $419 billion.")
     assert [(q.value, q.change) for q in qs] == [(43e9, "up"), (419e9, None)]
+
+
+def test_the_bare_end_of_a_move_takes_the_unit_of_the_other_end(qpipe):
+    qs = found(qpipe, "His weight went from 90 kilograms in May to 84 by the end of summer.")
+    assert [(q.value, q.unit) for q in qs] == [(90, "kg"), (84, "kg")]
+    qs = found(qpipe, "Inflation eased from 6.2 to 5.9 percent last quarter.")
+    assert [(q.value, q.unit) for q in qs] == [(6.2, "percent"), (5.9, "percent")]
+
+
+def test_a_number_going_to_a_count_does_not_take_the_unit(qpipe):
+    qs = found(qpipe, "The convoy moved from 20 km north to 3 villages near the coast.")
+    assert [q.unit for q in qs] == ["km", "villages"]
+
+
+def test_suspended_hyphens_share_the_counted_word(qpipe):
+    qs = found(qpipe, "The estate offers two-, three- and four-bedroom houses.")
+    assert [(q.value, q.unit) for q in qs] == [(2, "bedroom"), (3, "bedroom"), (4, "bedroom")]
 
 
 # --- numbers that are not quantities -------------------------------------------------------------
@@ -253,6 +274,8 @@ def test_a_change_and_the_level_it_reached_stay_apart(qpipe):
     "Call 555-123-4567 for details.",
     "The home side won 3-1 on Sunday.",
     "He lives at No. 10.",
+    "The embassy moved to 12 Harbour View Road last year.",
+    "Her studio at 7 Rue Lepic was sold.",
 ])
 def test_not_quantities(qpipe, sentence):
     assert found(qpipe, sentence) == [], [q.text for q in found(qpipe, sentence)]

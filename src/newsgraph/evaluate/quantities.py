@@ -123,7 +123,12 @@ def lemmatise(nlp, phrases: Iterable[str]) -> dict[str, str]:
             out[phrase] = phrase.lower()
             continue
         last = tokens[-1]
-        lemma = last.lemma_ if last.pos_ in ("NOUN", "PROPN") and last.lemma_ else last.text
+        if last.pos_ in ("NOUN", "PROPN") and last.lemma_:
+            lemma = last.lemma_
+        elif last.tag_ == "VBZ":
+            lemma = last.lemma_                  # a counted head is a noun: "3.7 rebounds"
+        else:
+            lemma = last.text
         if last.tag_ == "NNPS" and lemma == last.text and lemma.endswith("s") and \
                 not lemma.endswith("ss"):
             lemma = lemma[:-1]                   # "World Cups" -> "World Cup"
@@ -217,9 +222,39 @@ def run_newsgraph(texts: list[str], model: Optional[str] = None,
     if refused and notes is not None:
         notes.append(f"newsgraph refused {refused} sentences (scored as finding nothing).")
     lemma_of = lemmatise(pipeline.nlp, (q.counted for qs in items for q in qs if q.counted))
-    tagged = [[{"value": newsquant_value(q), "normalized_unit": newsquant_unit(q, lemma_of),
-                "change": newsquant_change(q)} for q in qs] for qs in items]
+    tagged = [newsquant_items(text, qs, lemma_of) for text, qs in zip(texts, items)]
     return tagged, rate, items
+
+
+def newsquant_items(text: str, quantities: list[Quantity], lemma_of: dict[str, str]
+                    ) -> list[dict]:
+    """The NewsQuant fields of each quantity; "from A ... to B", which the record keeps as its
+    two ends, is one NewsQuant quantity whose value is the pair written in order (A, B)."""
+    out: list[dict] = []
+    i = 0
+    while i < len(quantities):
+        q = quantities[i]
+        nxt = quantities[i + 1] if i + 1 < len(quantities) else None
+        item = {"value": newsquant_value(q), "normalized_unit": newsquant_unit(q, lemma_of),
+                "change": newsquant_change(q)}
+        if nxt is not None and _ends_of_a_move(text, q, nxt):
+            unit = item["normalized_unit"]
+            item["value"] = (q.value, nxt.value)
+            item["normalized_unit"] = unit if unit != "-" else newsquant_unit(nxt, lemma_of)
+            i += 1
+        out.append(item)
+        i += 1
+    return out
+
+
+def _ends_of_a_move(text: str, a: Quantity, b: Quantity) -> bool:
+    """Two single, unbounded values in one unit, written "from A ... to B"."""
+    from ..extract.quantities import from_to_pair
+
+    single = all(q.low is not None and q.low == q.high and q.value is not None for q in (a, b))
+    units = sorted((a.unit or "", b.unit or ""), key=len)
+    same_unit = not units[0] or units[1] == units[0] or units[1].startswith(units[0] + " per ")
+    return single and same_unit and from_to_pair(text, a.start, a.end, b.start)
 
 
 def run_quantulum(texts: list[str], notes: Optional[list[str]] = None
@@ -234,11 +269,12 @@ def run_quantulum(texts: list[str], notes: Optional[list[str]] = None
     try:
         parser.parse("Warm-up: 5 pounds of sugar at 3000 rpm.")   # loads its unit classifier
     except Exception as err:  # its pickled classifier may not load with this scikit-learn
-        clf_path = _retrained_quantulum_classifier(classifier)
+        clf_path, why_not = _retrained_quantulum_classifier(classifier)
         if notes is not None:
             how = (f"retrained with quantulum3's own train_classifier() on its shipped training "
                    f"data for this scikit-learn, cached at {clf_path}" if clf_path else
-                   "it ran with its dictionary disambiguation instead")
+                   f"retraining failed ({why_not}), so it ran with its dictionary "
+                   f"disambiguation instead")
             notes.append(f"quantulum3's shipped unit classifier failed to load "
                          f"({type(err).__name__}: {err}); {how}.")
         if clf_path is None:
@@ -257,21 +293,31 @@ def run_quantulum(texts: list[str], notes: Optional[list[str]] = None
     return tagged, rate
 
 
-def _retrained_quantulum_classifier(classifier) -> Optional[Path]:
+def _retrained_quantulum_classifier(classifier) -> tuple[Optional[Path], str]:
     """quantulum3's classifier pickle is tied to the scikit-learn it was made with; retrain it
-    with the library's own function and data (offline, about a minute), once per version."""
+    with the library's own function and data (offline, seconds), once per version. Needs
+    quantulum3's classifier extra (``stemming``). The path, or None and why not."""
+    import os
     from importlib.metadata import version
+
+    from quantulum3 import parser
 
     cache = Path.home() / ".cache" / "newsgraph"
     path = cache / f"quantulum3-clf-sklearn-{version('scikit-learn')}.joblib"
-    if path.is_file():
-        return path
+    if not path.is_file():
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            classifier.train_classifier(store=True, output_path=str(partial), n_jobs=1)
+            os.replace(partial, path)             # never leave a half-written classifier
+        except Exception as err:
+            partial.unlink(missing_ok=True)
+            return None, f"{type(err).__name__}: {err}"
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        classifier.train_classifier(store=True, output_path=str(path), n_jobs=1)
-    except Exception:
-        return None
-    return path
+        parser.parse("Warm-up: 5 pounds of sugar at 3000 rpm.", classifier_path=path)
+    except Exception as err:
+        return None, f"the retrained classifier did not load: {type(err).__name__}: {err}"
+    return path, ""
 
 
 def _published(data: Path) -> list[str]:

@@ -31,6 +31,7 @@ FILLS = {
     "actors": "entities",
     "times": "times",
     "quantities": "quantities",
+    "places": "places",
     "claims": "claims",
 }
 

@@ -267,10 +267,14 @@ class ClaimFinder:
                     if pobj and pobj[0].pos_ in ("PROPN", "NOUN"):
                         subj = pobj[0]
                         break
-        left = subj.left_edge.i
-        while left < subj.i and self.doc[left].is_punct:
+        # The whole subject phrase, appositions and relative clauses included ("Chris Cox,
+        # who runs the lobbying arm,"), without the punctuation around it.
+        left, right = subj.left_edge.i, subj.right_edge.i
+        while left < subj.i and (self.doc[left].is_punct or self.doc[left].is_space):
             left += 1
-        return self.doc[left:subj.i + 1]
+        while right > subj.i and (self.doc[right].is_punct or self.doc[right].is_space):
+            right -= 1
+        return self.doc[left:right + 1]
 
     def said_on(self, cue: Token, content: tuple[int, int]) -> str | None:
         """When it was said: a time hanging off the cue ("said Monday", "said on Monday"),
@@ -329,13 +333,26 @@ class ClaimFinder:
             if child.dep_ == "ccomp":
                 return self._extent([child])
         lemma = cue.lemma_.lower()
+        children = list(cue.children)
+        # passive with its agent: "The move was first reported by MSNBC"
+        if any(c.dep_ == "agent" for c in children):
+            subj = [c for c in children if c.dep_ == "nsubjpass"]
+            if subj and lemma in SPEECH | FINDING:
+                return self._extent(subj)
+        if lemma in SPEECH | FINDING:
+            obj = [c for c in children if c.dep_ == "dobj" and c.i > cue.i
+                   and c.lower_ not in ("it", "this", "that", "so")]
+            if obj and lemma not in ("tell", "ask", "inform", "brief", "urge", "warn"):
+                return self._extent(obj)
         if lemma in INTENT:
             xcomp = [c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i]
             if xcomp:
                 return self._extent(xcomp)
         if lemma in STANCE:
-            parts = [c for c in cue.children if c.i > cue.i and (
-                c.dep_ in _OBJECT_DEPS or c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS)]
+            parts = [c for c in children if c.i > cue.i and (
+                c.dep_ in _OBJECT_DEPS or c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS
+                or c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("for", "that")
+                                             for m in c.children))]
             if parts:
                 return self._extent(parts)
         return None
@@ -358,7 +375,8 @@ class ClaimFinder:
         """Direct speech. Returns the token indexes of the cues used, so reported speech does
         not count them again."""
         used: set[int] = set()
-        last: tuple[Attribution, int] | None = None  # previous quote's attribution, sentence
+        # the previous quote's cue token, attribution and last sentence
+        last: tuple[Token, Attribution, int] | None = None
         for q in self.quotes:
             words = len(self.text[q.start:q.end].split())
             first = self.ctx.sentences.index(q.open_mark)
@@ -367,15 +385,23 @@ class ClaimFinder:
                                     or words < MIN_QUOTE_WORDS and not self.whole_sentence(q)):
                 continue
             att = self.quote_cue(q, first, last_sent)
+            start = q.start
             if att is not None:
                 used.add(att.cue[0].i)
-            elif last is not None and first - last[1] <= TURN_SENTENCES:
-                att = last[0]  # the speaker's turn goes on
-            span = self.ctx.char_span(q.start, q.end, alignment_mode="expand")
+                prev = claims[-1] if claims else None
+                if (prev is not None and prev.kind == "quote" and last is not None
+                        and last[0].i == att.cue[0].i and last[2] >= first - 1):
+                    # "“A,” he said, “B.”": one quote split by its cue
+                    start = prev.start
+                    claims.pop()
+            elif last is not None and first - last[2] <= TURN_SENTENCES:
+                att = last[1]  # the speaker's turn goes on
+            span = self.ctx.char_span(start, q.end, alignment_mode="expand")
             mod = modality.of_span(span) if span is not None and len(span) else "asserted"
-            said = self.said_on(att.cue[0], (q.start, q.end)) if att else None
-            claims.append(self.claim("quote", q.start, q.end, att, mod, said))
-            last = (att, last_sent) if att is not None else last
+            said = self.said_on(att.cue[0], (start, q.end)) if att else None
+            claims.append(self.claim("quote", start, q.end, att, mod, said))
+            if att is not None:
+                last = (att.cue[0], att, last_sent)
         return used
 
     def stands_alone(self, q: Quote, sent_index: int) -> bool:
@@ -398,9 +424,16 @@ class ClaimFinder:
     def quote_cue(self, q: Quote, first: int, last: int) -> Attribution | None:
         """The cue of a quote in its own sentences, outside any quotation: nearest first,
         after the quote before before it ("“...,” he added" / "He said: “...”")."""
-        lo = self.ctx.sentences[first].start
-        hi = self.ctx.sentences[last].end
-        # the sentence after a quote that closes its sentence can hold the cue too
+        sents = self.ctx.sentences
+        lo = sents[first].start
+        hi = sents[last].end
+        # The sentence before, when it ends in a colon ("Cruz said:"), and a short sentence
+        # after ("..." \n\n That is what she said.) can hold the cue too.
+        if first > 0 and sents[first - 1].text.rstrip().endswith(":"):
+            lo = sents[first - 1].start
+        if last + 1 < len(sents) and len(sents[last + 1]) <= 8 and \
+                self.quote_at(sents[last + 1].start_char) is None:
+            hi = sents[last + 1].end
         candidates = []
         for tok in self.doc[lo:hi]:
             if self.is_cue(tok) and self.quote_at(tok.idx) is None:

@@ -1081,6 +1081,8 @@ def _drop_rules(text: str, f: Found) -> None:
         f.flags.add("drop")
     elif plain and s > 0 and text[s - 1] == "(" and text[e:e + 1] == ")" and f.value < 100:
         f.flags.add("drop")
+    elif plain and f.start == s and _STREET_AFTER_RE.match(text, e):
+        f.flags.add("drop")         # a house number: "49 Zorro Ranch Road", "9 E 71st St"
     if f.unit in _TIME_UNITS and text[e:e + 1] == "-" and _WORD_AFTER_RE.match(text, f.end):
         f.flags.add("drop")         # "a five-year plan", "a 24-hour curfew": a duration for times
     if f.unit is None and not f.is_range and _AGE_BEFORE_RE.search(text, lo, s) and f.value < 130:
@@ -1091,6 +1093,10 @@ def _drop_rules(text: str, f: Found) -> None:
         f.flags.add("name")
 
 
+_STREET_AFTER_RE = re.compile(
+    r"(?:[ \t]+[A-Z0-9][\w'’.-]*){1,3}[ \t]+(?:Road|Rd|Street|St|Avenue|Ave|Way|Lane|Ln|Drive|"
+    r"Dr|Boulevard|Blvd|Place|Pl|Court|Ct|Terrace|Crescent|Close|Square|Highway|Hwy|Parkway|"
+    r"Pkwy|Strasse|Straße|Rue)\b|[ \t]+(?:Avenue|Ave|Rue|Boulevard|Blvd|Via|Calle)\.?[ \t]+[A-Z]")
 _TIME_UNITS = frozenset({"s", "min", "h", "day", "week", "month", "year", "decade", "century"})
 _WORD_AFTER_RE = re.compile(r"[ \t]+[A-Za-z$]")
 
@@ -1121,6 +1127,10 @@ _NOUN_POS = frozenset({"NOUN", "PROPN"})
 _BETWEEN_OK = frozenset({"ADJ", "NOUN", "PROPN", "NUM", "ADV", "PUNCT", "VERB", "SYM", "X",
                          "CCONJ"})
 _COUNTED_SKIP_LEADING = frozenset({"DET", "PUNCT", "ADP", "CCONJ", "PRON"})
+
+
+_SUSPENDED_RE = re.compile(
+    r"-,?(?:[ \t]+[\w.]+-,?)*?[ \t]+(?:and|or|to)[ \t]+[\w.]+-([A-Za-z]+)(?![\w-])")
 
 
 class _Counted(NamedTuple):
@@ -1213,6 +1223,12 @@ def _counted(doc, text: str, f: Found, first, last) -> Optional[_Counted]:
     if doc[nxt].lower_ == "of" and (f.is_range and f.low != f.high or f.unit == FRACTION.code
                                     or last.pos_ == "NOUN"):
         return _of_phrase(doc, nxt)
+    # "four-, five- and six-cylinder engines": the word glued to the last of the series
+    suspended = _SUSPENDED_RE.match(text, f.num_end)
+    if suspended:
+        word = doc.char_span(suspended.start(1), suspended.end(1))
+        if word is not None and word[-1].pos_ in _NOUN_POS:
+            return _Counted(suspended.start(1), suspended.end(1), word[-1])
     # "a six-cylinder engine", "a 5-member team": the count is of the word glued to it
     if nxt + 1 < len(doc) and doc[nxt].text == "-" and not last.whitespace_ and \
             not doc[nxt].whitespace_ and doc[nxt + 1].pos_ in ("NOUN", "PROPN") and \

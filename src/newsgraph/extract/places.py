@@ -1,0 +1,350 @@
+"""Places: toponyms found in the article, resolved to GeoNames offline, with metonymy.
+
+Detection. Toponyms come from the actors extractor's place and country entities (their
+mentions: "Kursk", "Ukraine", a capital standing for its government), spaCy's GPE/LOC/FAC
+entities the actors left alone, and capitalised words that are well-known gazetteer names spaCy
+missed. Organisations named like places (NATO, the Kremlin) are never places.
+
+Resolution. Each toponym's candidates come from the gazetteer (:mod:`newsgraph.gazetteer`) by
+its name, its name without a division word ("Kursk Oblast"), or a US state abbreviation. A
+candidate's score adds up its population (log), its kind (countries, curated regions and capitals
+first; a division named like its capital city yields to the city unless "region", "oblast" ...
+is written), whether its name is the main name or only an alias, the countries the article is
+about (actors' countries and places resolved without doubt), containment ("Kursk, Russia",
+"Austin, Texas") and closeness to the article's other places. Two passes: the second uses the
+places the first resolved.
+
+Metonymy. A country or capital reads as ``government`` (and links to the country's GOV entity)
+when it acts: the subject of a verb that is not a place verb ("Kiev launched", "Moscow is
+feeling"), a possessive before a government noun ("Seoul's laws"), speech "from Washington";
+the same rule as the actors extractor's for capitals, whose decision it follows. Otherwise, and
+after "in", "to", "near" ..., it reads as ``place``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Callable, Iterable, Optional
+
+from .. import gazetteer
+from ..gazetteer import Entry, Gazetteer, haversine, norm
+from ..record import Place
+from . import Context, registry
+from .actors import _LOCATIVE, _SPEECH_NOUNS
+
+_PLACE_TYPES = {"GPE", "LOC", "FAC"}
+_CAP_SEQ = re.compile(r"(?<![\w'’-])[A-Z][\w’'-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w’'-]*){0,3}")
+_FEATURE_PRIOR = {"country": 3.0, "continent": 3.0, "region": 2.0, "water": 2.0,
+                  "admin1": 0.6, "city": 0.0}
+
+
+@dataclass(frozen=True)
+class PlaceLexicon:
+    not_places: frozenset[str]
+    us_states: dict[str, str]
+    division_words: re.Pattern
+    government_nouns: frozenset[str]
+    place_verbs: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> PlaceLexicon:
+    data = json.loads(resources.files("newsgraph.lexicon").joinpath("places.json")
+                      .read_text(encoding="utf-8"))
+    words = "|".join(sorted(data["division_words"], key=len, reverse=True))
+    return PlaceLexicon(
+        not_places=frozenset(norm(n) for n in data["not_places"]),
+        us_states=data["us_states"],
+        division_words=re.compile(rf"\s+(?:{words})s?\b", re.IGNORECASE),
+        government_nouns=frozenset(data["government_nouns"]),
+        place_verbs=frozenset(data["place_verbs"]))
+
+
+@dataclass
+class Toponym:
+    """A place name found in the text, before and after resolution."""
+
+    start: int
+    end: int
+    name: str
+    division: bool = False  # "Kursk region": a first-level division is meant
+    country_hint: Optional[str] = None  # the country the actors extractor gave it
+    government: Optional[bool] = None  # the actors extractor's reading, where it gave one
+    candidates: list[tuple[Entry, bool]] = field(default_factory=list)
+    within: Optional[int] = None  # index of the toponym after a comma that contains this one
+    scores: list[tuple[float, Entry]] = field(default_factory=list)
+
+
+# --- detection ------------------------------------------------------------------------------
+
+
+def clean(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading "the" and a trailing possessive."""
+    if text[start:start + 4].lower() == "the ":
+        start += 4
+    if text[end - 2:end] in ("'s", "’s"):
+        end -= 2
+    return start, end
+
+
+def detect(ctx: Context, gaz: Gazetteer, lex: PlaceLexicon) -> list[Toponym]:
+    text = ctx.text
+    taken: list[tuple[int, int]] = []
+    out: list[Toponym] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    def add(s: int, e: int, hint: Optional[str] = None, government: Optional[bool] = None) -> None:
+        s, e = clean(text, s, e)
+        if e <= s or not free(s, e) or norm(text[s:e]) in lex.not_places:
+            return
+        top = Toponym(s, e, text[s:e], country_hint=hint, government=government)
+        after = lex.division_words.match(text, e)
+        if after:  # "Kursk region": the division word joins the span
+            top.division = True
+            top.end = e = after.end()
+        top.candidates = lookup(gaz, lex, top.name)
+        if not top.candidates:
+            return
+        taken.append((s, e))
+        out.append(top)
+
+    non_places: list[tuple[int, int]] = []
+    for ent in ctx.record.entities:
+        if ent.type in _PLACE_TYPES:
+            gov = ent.type == "GPE" and ent.sector == "GOV"
+            # A capital the actors read as a place keeps that reading ("in Seoul").
+            reading = None if gov or not ent.country else False
+            for m in ent.mentions:
+                if m.role == "demonym":
+                    continue
+                capital_alias = gov and not any(
+                    e.feature == "country" for e, _ in gaz.candidates(m.text))
+                add(m.start, m.end, ent.country, True if capital_alias else reading)
+        else:  # a group "in Seoul" leaves its place free
+            for m in ent.mentions:
+                cut = max(m.text.rfind(" in "), m.text.rfind(" from "))
+                non_places.append((m.start, m.start + cut if cut > 0 else m.end))
+    taken += non_places
+    for ent in ctx.doc.ents:
+        if ent.label_ in _PLACE_TYPES:
+            add(ent.start_char, ent.end_char)
+    # Capitalised names spaCy missed: only well-known places (countries, divisions, regions,
+    # large cities), and not a sentence's first word unless it is such a place by main name.
+    for m in _CAP_SEQ.finditer(text):
+        s, e = m.span()
+        if not free(s, e):
+            continue
+        span = ctx.char_span(s, e)
+        if span is None or any(t.pos_ != "PROPN" for t in span):
+            continue
+        cands = gaz.candidates(text[s:e])
+        if any(not alias and (c.feature != "city" or c.population >= 100_000)
+               for c, alias in cands):
+            add(s, e)
+    out.sort(key=lambda t: t.start)
+    link_containment(text, out, gaz, lex)
+    return out
+
+
+def lookup(gaz: Gazetteer, lex: PlaceLexicon, name: str) -> list[tuple[Entry, bool]]:
+    """Candidates for a name: as written, then without a division word, then as a US state."""
+    cands = gaz.candidates(name)
+    if not cands:
+        stripped = lex.division_words.sub("", name)
+        if stripped != name:
+            cands = [(e, a) for e, a in gaz.candidates(stripped) if e.feature != "city"] or \
+                gaz.candidates(stripped)
+    if not cands and name in lex.us_states:
+        cands = [(e, False) for e, _ in gaz.candidates(lex.us_states[name])
+                 if e.feature == "admin1" and e.country == "USA"]
+    return cands
+
+
+def link_containment(text: str, tops: list[Toponym], gaz: Gazetteer, lex: PlaceLexicon) -> None:
+    """"Kursk, Russia", "Austin, Texas", "Austin, TX": the second name contains the first."""
+    for i, top in enumerate(tops[:-1]):
+        nxt = tops[i + 1]
+        gap = text[top.end:nxt.start]
+        if gap.strip() == "," and len(gap) <= 3:
+            top.within = i + 1
+
+
+# --- resolution -----------------------------------------------------------------------------
+
+
+@dataclass
+class ArticleContext:
+    """What the article is about, for ranking candidates."""
+
+    countries: Counter
+    points: list[tuple[float, float]]
+
+
+def article_context(ctx: Context, resolved: Iterable[Entry] = ()) -> ArticleContext:
+    countries: Counter = Counter()
+    for ent in ctx.record.entities:
+        if ent.country:
+            countries[ent.country] += len(ent.mentions)
+    points = []
+    for e in resolved:
+        if e.country:
+            countries[e.country] += 2
+        if e.feature in ("city", "admin1"):
+            points.append((e.lat, e.lon))
+    return ArticleContext(countries, points)
+
+
+def contains(outer: Entry, inner: Entry) -> bool:
+    if outer.feature == "country":
+        return inner.country == outer.country
+    if outer.feature == "admin1":
+        return inner.country == outer.country and inner.admin1 == outer.name
+    return haversine(outer.lat, outer.lon, inner.lat, inner.lon) < 300
+
+
+def score(top: Toponym, entry: Entry, alias: bool, art: ArticleContext,
+          outer: Optional[Entry], same_name_city: set[str]) -> float:
+    s = math.log10(entry.population + 10) / 2 + _FEATURE_PRIOR.get(entry.feature, 0.0)
+    if entry.capital:
+        s += 0.8
+    if alias:
+        s -= 1.0
+    if entry.feature == "admin1":
+        if top.division:
+            s += 3.0
+        elif entry.country in same_name_city:
+            s -= 1.5  # "Moscow" is the city, not the federal city or the oblast
+    elif top.division and entry.feature == "city":
+        s -= 1.0
+    total = sum(art.countries.values()) or 1
+    if entry.country and art.countries.get(entry.country):
+        s += 2.0 * art.countries[entry.country] / total + 0.5
+    if top.country_hint and entry.country == top.country_hint:
+        s += 1.5
+    if outer is not None and contains(outer, entry):
+        s += 4.0
+    if art.points and entry.feature == "city":
+        near = min(haversine(entry.lat, entry.lon, a, b) for a, b in art.points)
+        s += 0.8 if near < 150 else 0.4 if near < 500 else 0.0
+    return s
+
+
+def resolve(tops: list[Toponym], art: ArticleContext) -> None:
+    for top in tops:
+        outer = None
+        if top.within is not None and tops[top.within].scores:
+            outer = tops[top.within].scores[0][1]
+        same_name_city = {e.country for e, alias in top.candidates
+                          if e.feature == "city" and not alias and e.population >= 15000}
+        scored = [(score(top, e, a, art, outer, same_name_city), e) for e, a in top.candidates]
+        scored.sort(key=lambda x: -x[0])
+        top.scores = scored
+
+
+def confidence(scores: list[tuple[float, Entry]]) -> float:
+    if len(scores) == 1:
+        return 0.95
+    gap = scores[0][0] - scores[1][0]
+    return round(min(0.95, 1 / (1 + math.exp(-2 * gap))), 3)
+
+
+def resolve_all(ctx: Context, tops: list[Toponym]) -> None:
+    """Two passes: the second knows where the places resolved first lie."""
+    resolve(tops, article_context(ctx))
+    firm = [t.scores[0][1] for t in tops if t.scores and confidence(t.scores) >= 0.8]
+    # Containers first, so "Kursk, Russia" sees Russia resolved.
+    resolve(tops, article_context(ctx, firm))
+
+
+# --- metonymy -------------------------------------------------------------------------------
+
+
+def government_reading(ctx: Context, top: Toponym, lex: PlaceLexicon) -> bool:
+    """Whether a country or capital stands for its government here (see the module doc)."""
+    text = ctx.text
+    span = ctx.char_span(top.start, top.end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    if text[top.end:top.end + 2] in ("'s", "’s") or tok.dep_ == "poss":
+        head = tok.head
+        return head.lower_ in lex.government_nouns or head.lemma_.lower() in lex.government_nouns
+    if tok.dep_ in ("nsubj", "agent"):
+        verb = tok.head
+        return verb.lemma_.lower() not in lex.place_verbs and verb.pos_ in ("VERB", "AUX")
+    if tok.dep_ == "pobj":
+        prep = tok.head.lower_
+        if prep == "from":
+            return tok.head.head.lemma_.lower() in _SPEECH_NOUNS
+        return prep in ("by", "of") and tok.head.head.lemma_.lower() in _SPEECH_NOUNS
+    return False
+
+
+def gov_entity(ctx: Context, country: Optional[str]) -> Optional[str]:
+    for ent in ctx.record.entities:
+        if ent.type == "GPE" and ent.sector == "GOV" and ent.country == country:
+            return ent.id
+    return None
+
+
+# --- the extractor ----------------------------------------------------------------------------
+
+
+def to_place(ctx: Context, top: Toponym, lex: PlaceLexicon) -> Optional[Place]:
+    if not top.scores:
+        return None
+    best = top.scores[0][1]
+    reading = "place"
+    if best.feature == "country" or best.capital:
+        gov = top.government if top.government is not None else government_reading(ctx, top, lex)
+        reading = "government" if gov and not top.division else "place"
+    end = top.end
+    return Place(**ctx.span(top.start, end), geonameid=best.geonameid, name=best.name,
+                 feature=best.feature, country=best.country, admin1=best.admin1,
+                 lat=round(best.lat, 5), lon=round(best.lon, 5), confidence=confidence(top.scores),
+                 reading=reading,
+                 entity=gov_entity(ctx, best.country) if reading == "government" else None,
+                 alternatives=[{"geonameid": e.geonameid, "name": e.name, "country": e.country,
+                                "score": round(s, 3)} for s, e in top.scores[1:4]])
+
+
+def extract_places(ctx: Context, gaz: Optional[Gazetteer] = None) -> list[Place]:
+    gaz = gaz or gazetteer.default()
+    lex = lexicon()
+    tops = detect(ctx, gaz, lex)
+    resolve_all(ctx, tops)
+    return [p for p in (to_place(ctx, t, lex) for t in tops) if p is not None]
+
+
+def resolve_spans(ctx: Context, spans: Iterable[tuple[int, int]],
+                  gaz: Optional[Gazetteer] = None) -> list[Optional[Place]]:
+    """Resolve given toponym spans (gold spans in evaluation), one place or None each."""
+    gaz = gaz or gazetteer.default()
+    lex = lexicon()
+    tops = []
+    for s, e in spans:
+        top = Toponym(s, e, ctx.text[s:e])
+        top.candidates = lookup(gaz, lex, top.name)
+        tops.append(top)
+    order = sorted(range(len(tops)), key=lambda i: tops[i].start)
+    ordered = [tops[i] for i in order]
+    link_containment(ctx.text, ordered, gaz, lex)
+    resolve_all(ctx, ordered)
+    return [to_place(ctx, t, lex) for t in tops]
+
+
+@registry.register("places")
+def make_places(settings) -> Callable[[Context], list[Place]]:
+    lexicon()
+    gazetteer.default()  # open (or build) the index now, not on the first article
+    return extract_places
