@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 CACHE_ENV = "NEWSGRAPH_CACHE"
-SCHEMA = 3  # bump when the build changes
+SCHEMA = 4  # bump when the build changes
 CITIES_FILE = "cities5000.json"
 
 # Words that name the kind of a division; "Kursk Oblast" is found as "Kursk" too.
@@ -228,8 +228,16 @@ def build(path: Path) -> None:
         by_country[c["countrycode"]].append(point)
         division_pop[(c["countrycode"], c["admin1code"])] += c["population"]
 
+    # Divisions that the country table lists as country names ("England") stay divisions.
+    division_names = {norm(row[0]) for row in _rows(
+        (lo / "subdivisions" / "subdivisions.tsv").read_text(encoding="utf-8"))
+        if len(row) > 6 and row[6] == "1"}
     for c in countries.values():
         code = c["iso3"]
+        if c["name"] not in forms.get(code, ()):
+            forms[code].add(c["name"])
+        forms[code] = {f for f in forms[code] if f == c["name"] or norm(f) not in division_names}
+        aliases[code] = {f for f in aliases[code] if norm(f) not in division_names}
         if code in centroids:
             lat, lon = centroids[code]
         elif by_country.get(c["iso"]):

@@ -78,10 +78,15 @@ def render(record: Record) -> Group:
             t.add_row(p.text, p.name or "", p.country or "", p.feature or "", where, p.reading)
         parts.append(t)
     if record.claims:
-        t = _table("Claims", "source", "cue", "said on", "kind", "modality", "content")
+        t = _table("Claims", "source", "cue", "said on", "kind", "modality", "numbers",
+                   "content")
+        quantities = {q.id: q for q in record.quantities}
         for c in record.claims:
             who = names.get(c.source or "", c.source_text or "—")
-            t.add_row(who, c.cue or "", c.said_on or "", c.kind, c.modality, c.text)
+            numbers = "; ".join(bounds(quantities[i]) + (f" {quantities[i].unit}"
+                                                        if quantities[i].unit else "")
+                                for i in c.quantities if i in quantities)
+            t.add_row(who, c.cue or "", c.said_on or "", c.kind, c.modality, numbers, c.text)
         parts.append(t)
     if record.events:
         t = _table("Events", "actor → recipient", "type", "place", "when", "modality", "trigger")

@@ -38,6 +38,9 @@ CUES = SPEECH | FINDING | COGNITION | STANCE | INTENT
 # Children of a stance verb that carry what is held or said ("called the show a joke",
 # "called for talks", "accused Russia of supplying").
 _OBJECT_DEPS = frozenset({"dobj", "oprd", "xcomp", "ccomp", "dative", "attr"})
+_LOOKS_FORWARD = frozenset({"expect", "predict", "forecast", "anticipate", "plan", "intend",
+                            "hope", "want", "aim", "vow", "pledge", "promise", "threaten",
+                            "prepare", "project"})
 _OBJECT_PREPS = frozenset({"for", "of", "on", "about", "against", "as", "to", "that"})
 NEEDS_CLAUSE = _LEX["needs_clause"]
 NOMINAL_SOURCES = _LEX["nominal_sources"]
@@ -471,6 +474,8 @@ class ClaimFinder:
             if att.source is None:
                 continue
             mod = modality.DENIED if tok.lemma_ == "deny" else modality.of_head(clause)
+            if mod == modality.ASSERTED and tok.lemma_ in _LOOKS_FORWARD:
+                mod = modality.EXPECTED  # "expects to go", "plans to send", "predicted that"
             if any(c.dep_ == "neg" for c in tok.children):
                 mod = modality.DENIED  # "did not say that ..."
             claims.append(self.claim("reported", lo, hi, att, mod,
@@ -531,7 +536,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop surrounding whitespace and trailing commas from a content span."""
     while start < end and (text[start].isspace()):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;"):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;“‘"):
         end -= 1
     return start, end
 

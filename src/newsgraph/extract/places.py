@@ -242,8 +242,12 @@ def resolve(tops: list[Toponym], art: ArticleContext) -> None:
         outer = None
         if top.within is not None and tops[top.within].scores:
             outer = tops[top.within].scores[0][1]
+        # A division that its city of the same name dominates ("Moscow", "Seoul", "Kursk") is
+        # meant as the city; a large province named like a small city ("Quebec") is not.
+        divisions = {e.country: e.population for e, _ in top.candidates if e.feature == "admin1"}
         same_name_city = {e.country for e, alias in top.candidates
-                          if e.feature == "city" and not alias and e.population >= 15000}
+                          if e.feature == "city" and not alias and e.population >= 15000
+                          and e.population >= 0.3 * divisions.get(e.country, 0)}
         scored = [(score(top, e, a, art, outer, same_name_city), e) for e, a in top.candidates]
         scored.sort(key=lambda x: -x[0])
         top.scores = scored
