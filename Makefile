@@ -26,6 +26,8 @@ eval: $(VENV)/.installed
 	$(VENV)/bin/newsgraph eval time --data $(SHARED)/data/time --out benchmarks/results/eval-time.md
 	$(VENV)/bin/newsgraph eval quantities --data $(SHARED)/data/quantities --out benchmarks/results/eval-quantities.md
 	$(VENV)/bin/newsgraph eval attribution --data $(SHARED)/data/quotes/polnear --out benchmarks/results/eval-attribution.md
+	$(VENV)/bin/newsgraph eval geo --data $(SHARED)/data/geo --out benchmarks/results/eval-geo.md
+	$(VENV)/bin/newsgraph eval events --data $(SHARED)/data/events --out benchmarks/results/eval-events.md
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_analyze.py --data $(SHARED)/data/news --out benchmarks/results/bench-analyze.md

@@ -88,3 +88,24 @@ def test_schema_command():
     result = CliRunner().invoke(app, ["schema", "--format", "json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["$defs"]["Quantity"]["properties"]["high"]
+
+
+def test_eval_command_prints_and_writes_the_table(tmp_path):
+    data = tmp_path / "tiny.json"
+    data.write_text(json.dumps([
+        {"text": "The convoy carried 40 tonnes of flour.",
+         "quantities": [{"change": "=", "value": "40", "unit": "tonnes",
+                         "normalized_unit": "tonne", "referred_concepts": "flour"}]},
+        {"text": "No numbers here at all.", "quantities": []}]), encoding="utf-8")
+    out = tmp_path / "table.md"
+    result = CliRunner().invoke(app, ["eval", "quantities", "--data", str(data), "--no-peers",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "| newsgraph |" in result.stdout
+    assert out.read_text(encoding="utf-8") == result.stdout
+    assert "Command: `newsgraph" in result.stdout
+
+
+def test_eval_of_a_missing_folder_is_a_one_line_error(tmp_path):
+    result = CliRunner().invoke(app, ["eval", "time", "--data", str(tmp_path / "nope")])
+    assert result.exit_code != 0 and "no such file" in result.output

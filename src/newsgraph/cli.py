@@ -107,54 +107,43 @@ LimitOption = typer.Option(None, "--limit", help="Use only the first N documents
 OutOption = typer.Option(None, "--out", help="Also write the table (Markdown) to this file.")
 NoPeersOption = typer.Option(False, "--no-peers", help="Run newsgraph alone.")
 
-
-def _eval_kwargs(peer, no_peers: bool, limit, model) -> dict:
-    kwargs = {"limit": limit, "model": model}
-    if no_peers:
-        kwargs["peers"] = ()
-    elif peer:
-        kwargs["peers"] = tuple(peer)
-    return kwargs
-
-
-@eval_app.command("time")
-def eval_time(
-    data: Path = typer.Option(..., "--data", help="Folder of TimeML .tml and/or MEANTIME CAT XML."),
-    peer: Optional[list[str]] = PeersOption,
-    no_peers: bool = NoPeersOption,
-    limit: Optional[int] = LimitOption,
-    out: Optional[Path] = OutOption,
-    model: Optional[str] = ModelOption,
-) -> None:
-    """Time expressions: TempEval-3 measures beside HeidelTime and dateparser."""
-    _report("time", data, out, **_eval_kwargs(peer, no_peers, limit, model))
+# task (a module of newsgraph.evaluate with run()), what --data takes, what it measures
+EVAL_TASKS = [
+    ("time", "Folder of TimeML .tml and/or MEANTIME CAT XML.",
+     "Time expressions: TempEval-3 measures beside HeidelTime and dateparser."),
+    ("quantities", "NewsQuant-format JSON file or folder.",
+     "Quantities: value, value+unit and value+bound F1 beside quantulum3."),
+    ("attribution", "BRAT standoff folder (PolNeAR layout; a folder with dev/ uses dev).",
+     "Attribution: source, cue and content spans beside textacy's direct quotations."),
+    ("geo", "GeoWebNews, TR-News (LGL) or GeoVirus XML: a file or a folder of them.",
+     "Places: detection, resolution accuracy and metonymy beside a population baseline."),
+    ("events", "Folder with cameo/ and plover-gsr/ (the layout of ../shared/data/events).",
+     "Events: CAMEO pentaclass, actor spans and PLOVER types."),
+]
 
 
-@eval_app.command("quantities")
-def eval_quantities(
-    data: Path = typer.Option(..., "--data", help="NewsQuant-format JSON file or folder."),
-    peer: Optional[list[str]] = PeersOption,
-    no_peers: bool = NoPeersOption,
-    limit: Optional[int] = LimitOption,
-    out: Optional[Path] = OutOption,
-    model: Optional[str] = ModelOption,
-) -> None:
-    """Quantities: value, value+unit and value+bound F1 beside quantulum3."""
-    _report("quantities", data, out, **_eval_kwargs(peer, no_peers, limit, model))
+def _eval_command(task: str, data_help: str, summary: str) -> None:
+    def command(
+        data: Path = typer.Option(..., "--data", help=data_help),
+        peer: Optional[list[str]] = PeersOption,
+        no_peers: bool = NoPeersOption,
+        limit: Optional[int] = LimitOption,
+        out: Optional[Path] = OutOption,
+        model: Optional[str] = ModelOption,
+    ) -> None:
+        kwargs = {"limit": limit, "model": model}
+        if no_peers:
+            kwargs["peers"] = ()
+        elif peer:
+            kwargs["peers"] = tuple(peer)
+        _report(task, data, out, **kwargs)
+
+    command.__doc__ = summary
+    eval_app.command(task)(command)
 
 
-@eval_app.command("attribution")
-def eval_attribution(
-    data: Path = typer.Option(..., "--data", help="BRAT standoff folder (PolNeAR layout; a "
-                              "folder with dev/ uses dev)."),
-    peer: Optional[list[str]] = PeersOption,
-    no_peers: bool = NoPeersOption,
-    limit: Optional[int] = LimitOption,
-    out: Optional[Path] = OutOption,
-    model: Optional[str] = ModelOption,
-) -> None:
-    """Attribution: source, cue and content spans beside textacy's direct quotations."""
-    _report("attribution", data, out, **_eval_kwargs(peer, no_peers, limit, model))
+for _task in EVAL_TASKS:
+    _eval_command(*_task)
 
 
 def main() -> None:
