@@ -11,6 +11,19 @@ from dataclasses import asdict, dataclass, field
 
 
 @dataclass
+class Output:
+    """What one system found in every document, and the seconds it spent on each."""
+
+    found: list[list]
+    seconds: list[float]
+    notes: list[str]
+
+
+class Unavailable(Exception):
+    """A system that cannot run here (not installed, no Java ...); the message says why."""
+
+
+@dataclass
 class Report:
     """A results table: one row per system (newsgraph first, then peers run in the same run)."""
 

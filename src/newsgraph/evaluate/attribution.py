@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import Report
+from . import Output, Report, Unavailable
 from .brat import ROLES, Attribution, AttributionDoc, Span, read_folder
 
 PEERS = ("textacy",)
@@ -219,19 +219,6 @@ def score(doc: AttributionDoc, pred: list[Attribution], tokens: Tokens | None = 
 
 
 # --- systems ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Output:
-    """What one system found in every document, and the seconds it spent on each."""
-
-    found: list[list[Attribution]]
-    seconds: list[float]
-    notes: list[str]
-
-
-class Unavailable(Exception):
-    """A system that cannot run here; the message says why."""
 
 
 def _extractor_present(name: str) -> bool:

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import Report, prf
+from . import Output, Report, Unavailable, prf
 from .timeml import Timex, TimeDoc, read_folder
 
 PEERS = ("heideltime", "dateparser")
@@ -101,19 +101,6 @@ def score(gold: list[Timex], pred: list[Timex]) -> Tally:
 
 
 # --- systems -------------------------------------------------------------------------------------
-
-
-@dataclass
-class Output:
-    """What one system found in every document, and the seconds it spent on each."""
-
-    found: list[list[Timex]]
-    seconds: list[float]
-    notes: list[str]
-
-
-class Unavailable(Exception):
-    """A system that cannot run here; the message says why."""
 
 
 def run_newsgraph(docs: list[TimeDoc], model: str | None = None) -> Output:
