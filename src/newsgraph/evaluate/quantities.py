@@ -18,8 +18,10 @@ the published evaluation (github.com/satya77/CQE_Evaluation, ``evaluate_models.p
 newsgraph's record is mapped to NewsQuant's fields here: ``value`` is the pair (low, high) for a
 range or vague magnitude, else the stated value; ``normalized_unit`` is the unit's English name
 (``lexicon/units.json``), the counted noun phrase with its head noun lemmatised, or ``-``;
-```change`` is ``>`` for an open upper end (at least, more than), ``<`` for an open lower end (up
-to, fewer than), else ``~`` when hedged, ``up``/``down`` for a change, else ``=``.
+``change`` is ``>`` for an open upper end (at least, more than), ``<`` for an open lower end (up
+to, fewer than), else ``~`` when hedged, ``up``/``down`` for a change, else ``=``; and "from A
+... to B", two quantities in the record (its two ends), is NewsQuant's one quantity "A-B", the
+ends in the order written.
 """
 
 from __future__ import annotations

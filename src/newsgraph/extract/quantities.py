@@ -27,15 +27,18 @@ Interval conventions (``low``/``high`` in the record):
   1000), "thousands" [1000, 10000), "tens of thousands" [10000, 100000), "millions" [1e6, 1e7),
   "dozens" [12, 120). This is the reading the NewsQuant annotations use; ``value`` is the lower
   end;
-* "from 208 pounds to 193" (falling) gives two quantities, not a range; "increased by $43bn to
-  $419bn" gives the change (``change="up"``) and the level reached;
-* a conversion in brackets shares the bound of the figure it converts ("more than 7.5 million
-  crowns ($1.1 million)").
+* "from 208 pounds to 193" (falling) gives two quantities, not a range, the bare end in the
+  unit of the other (193 pounds); "increased by $43bn to $419bn" gives the change
+  (``change="up"``) and the level reached;
+* a conversion in brackets shares the bound and the change of the figure it converts ("more
+  than 7.5 million crowns ($1.1 million)");
+* suspended hyphens share the counted word: "four-, five- and six-cylinder engines".
 
 Not quantities: years ("in 2024", "March 2024"), dates ("October 5"), times ("10:30 pm"),
 ordinals ("10th largest"), decades ("the 1990s"), names and designations ("Windows 10",
-"F-35", "COVID-19", "Resolution 2231", "No. 10"), list numbering, phone numbers, scores ("won
-3-1"), ages in apposition ("Joe Biden, 81, said"), and "one" used as a pronoun, including
+"F-35", "COVID-19", "Resolution 2231", "No. 10"), house numbers ("49 Ranch Road"), list
+numbering, phone numbers, scores ("won 3-1"), ages in apposition ("Joe Biden, 81, said"), and
+"one" used as a pronoun, including
 "one of the reasons" (NewsQuant would count that as 1; newsgraph does not).
 """
 
