@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 CACHE_ENV = "NEWSGRAPH_CACHE"
-SCHEMA = 4  # bump when the build changes
+SCHEMA = 6  # bump when the build changes
 CITIES_FILE = "cities5000.json"
 
 # Words that name the kind of a division; "Kursk Oblast" is found as "Kursk" too.
@@ -86,6 +86,20 @@ def short_forms(name: str) -> set[str]:
     if stripped and stripped != name:
         out.add(stripped)
     return out
+
+
+_ADJECTIVAL = re.compile(r"^([A-Z][\w-]+?)(sk)?(?:aya|iy|yy|a|yi)\s+(?:oblast|kray|krai)\W*$",
+                         re.IGNORECASE)
+
+
+def adjectival_stems(name: str) -> list[str]:
+    """Possible city names inside an adjectival division name: "Kurskaya oblast'" -> Kursk,
+    Kur; "Belgorodskaya oblast'" -> Belgorod; "Kharkivska oblast" -> Kharkiv."""
+    m = _ADJECTIVAL.match(name)
+    if not m:
+        return []
+    stem = m.group(1)
+    return [stem + "sk", stem] if m.group(2) else [stem]
 
 
 def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -220,11 +234,13 @@ def build(path: Path) -> None:
     # Cities, grouped by division for the divisions' centres.
     cities = json.loads((gc / CITIES_FILE).read_text(encoding="utf-8"))
     by_division: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    city_names: dict[tuple[str, str], set[str]] = defaultdict(set)
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
     division_pop: dict[tuple[str, str], int] = defaultdict(int)
     for c in cities.values():
         point = (c["latitude"], c["longitude"])
         by_division[(c["countrycode"], c["admin1code"])].append(point)
+        city_names[(c["countrycode"], c["admin1code"])].add(c["name"])
         by_country[c["countrycode"]].append(point)
         division_pop[(c["countrycode"], c["admin1code"])] += c["population"]
 
@@ -263,6 +279,8 @@ def build(path: Path) -> None:
         short = set()
         for n in [name, *alias]:
             short |= {s for s in short_forms(n) if _LATIN.match(s)}
+            # "Belgorodskaya oblast'" is also "Belgorod" where its city of that name lies in it.
+            short |= {s for s in adjectival_stems(n) if s in city_names.get((cc, a1), ())}
         if f"{cc}.{a1}" in centroids:
             lat, lon = centroids[f"{cc}.{a1}"]
         elif by_division.get((cc, a1)):
@@ -290,7 +308,7 @@ def build(path: Path) -> None:
         name, others, feature, country, lat, lon, gid, pop = row
         b.add(Entry(int(gid) if gid else None, name, feature, country or None, None,
                     float(lat), float(lon), int(pop or 0)),
-              [name], [x.strip() for x in others.split("|") if x.strip()])
+              [name, *(x.strip() for x in others.split("|") if x.strip())])
     b.write(path)
 
 
@@ -308,6 +326,10 @@ class Gazetteer:
         self.path = path or cache_dir() / f"gazetteer-{versions()}.sqlite"
         if not self.path.exists():
             build(self.path)
+            if path is None:  # indexes of older versions are dead weight
+                for old in self.path.parent.glob("gazetteer-*.sqlite"):
+                    if old != self.path:
+                        old.unlink(missing_ok=True)
         self.con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
                                    check_same_thread=False)
         self._rows: dict[int, Entry] = {}

@@ -33,6 +33,7 @@ FILLS = {
     "quantities": "quantities",
     "places": "places",
     "claims": "claims",
+    "events": "events",
 }
 
 

@@ -40,6 +40,7 @@ from .actors import _LOCATIVE, _SPEECH_NOUNS
 
 _PLACE_TYPES = {"GPE", "LOC", "FAC"}
 _CAP_SEQ = re.compile(r"(?<![\w'’-])[A-Z][\w’'-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w’'-]*){0,3}")
+_DATELINE = re.compile(r"(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\(|[-–—:])")
 _FEATURE_PRIOR = {"country": 3.0, "continent": 3.0, "region": 2.0, "water": 2.0,
                   "admin1": 0.6, "city": 0.0}
 
@@ -51,6 +52,7 @@ class PlaceLexicon:
     division_words: re.Pattern
     government_nouns: frozenset[str]
     place_verbs: frozenset[str]
+    place_parts: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +65,8 @@ def lexicon() -> PlaceLexicon:
         us_states=data["us_states"],
         division_words=re.compile(rf"\s+(?:{words})s?\b", re.IGNORECASE),
         government_nouns=frozenset(data["government_nouns"]),
-        place_verbs=frozenset(data["place_verbs"]))
+        place_verbs=frozenset(data["place_verbs"]),
+        place_parts=frozenset(data["place_parts"]))
 
 
 @dataclass
@@ -214,14 +217,14 @@ def score(top: Toponym, entry: Entry, alias: bool, art: ArticleContext,
           outer: Optional[Entry], same_name_city: set[str]) -> float:
     s = math.log10(entry.population + 10) / 2 + _FEATURE_PRIOR.get(entry.feature, 0.0)
     if entry.capital:
-        s += 0.8
+        s += 3.0 if top.government else 0.8  # the actors read it as a capital's government
     if alias:
         s -= 1.0
     if entry.feature == "admin1":
         if top.division:
             s += 3.0
         elif entry.country in same_name_city:
-            s -= 1.5  # "Moscow" is the city, not the federal city or the oblast
+            s -= 2.5  # "Moscow" is the city, not the federal city or the oblast
     elif top.division and entry.feature == "city":
         s -= 1.0
     total = sum(art.countries.values()) or 1
@@ -230,7 +233,7 @@ def score(top: Toponym, entry: Entry, alias: bool, art: ArticleContext,
     if top.country_hint and entry.country == top.country_hint:
         s += 1.5
     if outer is not None and contains(outer, entry):
-        s += 4.0
+        s += 6.0  # written containment is the strongest evidence
     if art.points and entry.feature == "city":
         near = min(haversine(entry.lat, entry.lon, a, b) for a, b in art.points)
         s += 0.8 if near < 150 else 0.4 if near < 500 else 0.0
@@ -246,8 +249,8 @@ def resolve(tops: list[Toponym], art: ArticleContext) -> None:
         # meant as the city; a large province named like a small city ("Quebec") is not.
         divisions = {e.country: e.population for e, _ in top.candidates if e.feature == "admin1"}
         same_name_city = {e.country for e, alias in top.candidates
-                          if e.feature == "city" and not alias and e.population >= 15000
-                          and e.population >= 0.3 * divisions.get(e.country, 0)}
+                          if e.feature == "city" and e.population >= 15000
+                          and (e.capital or e.population >= 0.3 * divisions.get(e.country, 0))}
         scored = [(score(top, e, a, art, outer, same_name_city), e) for e, a in top.candidates]
         scored.sort(key=lambda x: -x[0])
         top.scores = scored
@@ -271,9 +274,11 @@ def resolve_all(ctx: Context, tops: list[Toponym]) -> None:
 # --- metonymy -------------------------------------------------------------------------------
 
 
-def government_reading(ctx: Context, top: Toponym, lex: PlaceLexicon) -> bool:
+def government_reading(ctx: Context, top: Toponym, lex: PlaceLexicon, country: bool) -> bool:
     """Whether a country or capital stands for its government here (see the module doc)."""
     text = ctx.text
+    if _DATELINE.match(text, top.end) and (top.start == 0 or text[top.start - 1] == "\n"):
+        return False  # "MANILA, Philippines -", "Hanoi (VNA) -": where the story was filed
     span = ctx.char_span(top.start, top.end, alignment_mode="expand")
     if span is None:
         return False
@@ -282,7 +287,10 @@ def government_reading(ctx: Context, top: Toponym, lex: PlaceLexicon) -> bool:
         tok = tok.head
     if text[top.end:top.end + 2] in ("'s", "’s") or tok.dep_ == "poss":
         head = tok.head
-        return head.lower_ in lex.government_nouns or head.lemma_.lower() in lex.government_nouns
+        if head.lower_ in lex.government_nouns or head.lemma_.lower() in lex.government_nouns:
+            return True
+        # A country's own doings ("Iran's imports"), not its parts ("Ukraine's east").
+        return country and head.lemma_.lower() not in lex.place_parts
     if tok.dep_ in ("nsubj", "agent"):
         verb = tok.head
         return verb.lemma_.lower() not in lex.place_verbs and verb.pos_ in ("VERB", "AUX")
@@ -290,7 +298,9 @@ def government_reading(ctx: Context, top: Toponym, lex: PlaceLexicon) -> bool:
         prep = tok.head.lower_
         if prep == "from":
             return tok.head.head.lemma_.lower() in _SPEECH_NOUNS
-        return prep in ("by", "of") and tok.head.head.lemma_.lower() in _SPEECH_NOUNS
+        if prep in ("by", "against"):
+            return country or prep == "by"
+        return prep == "of" and tok.head.head.lemma_.lower() in _SPEECH_NOUNS
     return False
 
 
@@ -310,7 +320,8 @@ def to_place(ctx: Context, top: Toponym, lex: PlaceLexicon) -> Optional[Place]:
     best = top.scores[0][1]
     reading = "place"
     if best.feature == "country" or best.capital:
-        gov = top.government if top.government is not None else government_reading(ctx, top, lex)
+        gov = top.government if top.government is not None else government_reading(
+            ctx, top, lex, best.feature == "country")
         reading = "government" if gov and not top.division else "place"
     end = top.end
     return Place(**ctx.span(top.start, end), geonameid=best.geonameid, name=best.name,

@@ -1,0 +1,86 @@
+"""Places: detection, resolution in context and metonymy, on sentences written for the tests."""
+
+import pytest
+
+from conftest import needs_example
+from newsgraph.gazetteer import haversine
+
+
+@pytest.fixture(scope="module")
+def places(pipeline):
+    def run(text):
+        return pipeline.analyze(text, "2024-05-02").places
+    return run
+
+
+def only(places, text):
+    found = [p for p in places if p.text == text]
+    assert found, f"{text!r} not found in {[p.text for p in places]}"
+    return found[0]
+
+
+def test_capital_acting_reads_as_government(places):
+    got = places("Kiev launched a new drone attack on Tuesday, officials said.")
+    kiev = only(got, "Kiev")
+    assert kiev.country == "UKR" and kiev.reading == "government"
+    assert haversine(kiev.lat, kiev.lon, 50.45, 30.52) < 50
+
+
+def test_locative_capital_reads_as_place(places):
+    got = places("Opposition leaders in Seoul criticised the budget on Monday.")
+    seoul = only(got, "Seoul")
+    assert seoul.country == "KOR" and seoul.reading == "place" and seoul.entity is None
+
+
+def test_possessive_with_institution_noun(places):
+    got = places("Seoul's new export rules worry arms makers. Seoul's policy has changed.")
+    assert any(p.text == "Seoul" and p.reading == "government" for p in got)
+
+
+def test_government_reading_links_the_gov_entity(pipeline):
+    record = pipeline.analyze("Moscow rejected the proposal, and Russia recalled its envoy.")
+    moscow = only(record.places, "Moscow")
+    assert moscow.reading == "government"
+    ent = record.by_id()[moscow.entity]
+    assert ent.type == "GPE" and ent.sector == "GOV" and ent.country == "RUS"
+
+
+def test_division_word_prefers_the_division(places):
+    got = places("Shelling continued overnight in the Belgorod region, the governor said.")
+    p = [p for p in got if p.text.startswith("Belgorod")][0]
+    assert p.feature == "admin1" and p.country == "RUS"
+
+
+def test_containment_picks_the_namesake_inside(places):
+    got = places("The conference was held in Paris, Texas, last week.")
+    paris = only(got, "Paris")
+    assert paris.country == "USA"
+
+
+def test_article_countries_rank_candidates(places):
+    got = places("Canadian police said the crash happened near London, Ontario, "
+                 "on a highway in Canada.")
+    assert only(got, "London").country == "CAN"
+
+
+def test_organisations_are_not_places(places):
+    got = places("NATO and the EU met the UN envoy in Brussels.")
+    assert [p.text for p in got] == ["Brussels"]
+
+
+def test_place_fields(places):
+    p = only(places("Floods hit Kenya in April."), "Kenya")
+    assert p.feature == "country" and p.geonameid and 0 < p.confidence <= 1
+    assert isinstance(p.alternatives, list)
+
+
+@needs_example
+def test_example_places(pipeline, example_text):
+    record = pipeline.analyze(example_text, "2024-10-31")
+    by_start = {p.start: p for p in record.places}
+    kursk = by_start[example_text.index("Kursk")]
+    assert kursk.country == "RUS" and haversine(kursk.lat, kursk.lon, 51.73, 36.19) < 161
+    washington = by_start[example_text.index("Washington")]
+    assert washington.reading == "government" and washington.country == "USA"
+    seoul_place = by_start[example_text.index("Seoul have")]
+    assert seoul_place.reading == "place"
