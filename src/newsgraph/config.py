@@ -25,5 +25,5 @@ class Settings:
     max_chars: int = field(
         default_factory=lambda: int(os.environ.get(MAX_CHARS_ENV, DEFAULT_MAX_CHARS)))
     # Extractors to run, in order; each name is a key of newsgraph.extract.registry.
-    extractors: tuple[str, ...] = ("actors", "times", "quantities", "places", "claims")
+    extractors: tuple[str, ...] = ("actors", "times", "quantities", "places", "claims", "events")
     batch_size: int = 16

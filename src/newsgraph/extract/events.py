@@ -1,0 +1,739 @@
+"""Events: who did what to whom, where, when, how many, according to whom, and how firmly.
+
+PLOVER events read off the dependency parse of one clause at a time, never a bag of words over
+the article:
+
+* a **trigger** is a verb or noun lemma of ``lexicon/events.json`` (PLOVER type, mode and CAMEO
+  root); a light verb takes its event from its object ("launched an attack", "signed an
+  agreement"), a participation verb from a noun after in/into ("go into battle"), a verb+object
+  or verb+particle pair can override both ("lift sanctions", "call for");
+* the **actor** is the trigger's subject, its passive agent, or the subject it shares with the
+  verb it hangs off ("agreed to cooperate", "are expected to go"); a passive movement of forces
+  with no agent has the forces themselves as actor ("troops were deployed");
+* the **recipient** is the object, "against/on/with X", or the destination entity of what is
+  sent ("sent troops to Russia"); coordinated phrases give several; pronouns resolve to the
+  nearest compatible earlier entity (the claims extractor's resolution, reused);
+* **place**, **time**, **size/dead/injured** come from the places, times and quantities the
+  earlier extractors found inside the clause; time falls back on the reporting claim's date and
+  then the publication date, and says which;
+* **modality** is :func:`newsgraph.modality.of_head` on the trigger's clause and the verbs that
+  govern it ("expected to", "have not seen ... deployed"), an if-clause makes it conditional,
+  the reporting claim's modality is inherited when the event's own clause is the claim's head,
+  and an asserted event dated more than a year before publication is ``historical``;
+* a speaker's conditional warning ("If they ..., they would make themselves targets") is a
+  THREATEN event of the speaker against the if-clause's subject.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+from spacy.attrs import LEMMA
+from spacy.strings import hash_string
+from spacy.tokens import Doc, Span, Token
+
+from .. import modality
+from ..record import Claim, Entity, Event, Place, Quantity, Time
+from . import Context, registry
+from .claims import ClaimFinder, ItemsByOffset, MentionIndex
+
+# CAMEO root -> ConfliBERT pentaclass (0 statement, 1 verbal coop, 2 material coop,
+# 3 verbal conflict, 4 material conflict), as the CAMEO quad classes group the roots.
+PENTACLASS = {f"{n:02d}": (0 if n <= 2 else 1 if n <= 5 else 2 if n <= 8 else 3 if n <= 13
+                            else 4) for n in range(1, 21)}
+# PLOVER type -> CAMEO root, the default where a trigger names none.
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+OBJECT_DEPS = ("dobj", "dative", "attr", "oprd")
+RECIPIENT_PREPS = frozenset({"against", "on", "at", "with", "to", "toward", "towards", "into",
+                             "upon", "from", "of", "for", "over", "onto"})
+PLACE_PREPS = frozenset({"in", "to", "near", "into", "at", "across", "outside", "inside",
+                         "around", "throughout", "toward", "towards", "from", "on"})
+PERCEPTION = frozenset({"see", "witness", "observe", "notice", "detect", "confirm", "hear"})
+# Verbal acts whose to-clause is their content ("threatened to strike", "agreed to talk"):
+# the inner event is not reported on its own.
+VERBAL_TYPES = frozenset({"THREATEN", "AGREE", "REQUEST", "REJECT"})
+DEAD_WORDS = frozenset({"kill", "die", "dead", "death", "slay", "murder", "behead", "execute",
+                        "massacre", "fatality", "casualty", "body"})
+INJURED_WORDS = frozenset({"wound", "injure", "injury", "hurt", "maim"})
+PERSONAL = {"he": "PERSON", "him": "PERSON", "she": "PERSON", "her": "PERSON", "they": "GROUP",
+            "them": "GROUP", "it": "THING", "its": "THING", "their": "GROUP", "his": "PERSON"}
+HISTORICAL_DAYS = 365
+ALLEGING = frozenset({"accuse", "allege", "suspect", "claim", "rumor", "rumour", "blame"})
+# Types whose "with X" is a party ("met with", "fought with"), not an instrument ("equipped with").
+WITH_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE", "ASSAULT", "SUPPORT", "REJECT"})
+# Dependencies that open a clause of its own: places, times and numbers beyond them belong to
+# that clause, not to the trigger's.
+CLAUSAL = frozenset({"ccomp", "advcl", "relcl", "acl", "xcomp", "csubj", "parataxis", "pcomp"})
+
+
+# --- the lexicon ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sense:
+    """What a trigger word means: PLOVER type and mode, and its CAMEO root."""
+
+    type: str
+    mode: str | None
+    cameo: str
+
+
+@dataclass
+class Lexicon:
+    verbs: dict[str, Sense]
+    nouns: dict[str, Sense]
+    light: frozenset[str]
+    join: frozenset[str]
+    theme: frozenset[str]
+    recipient_object: frozenset[str]
+    forces: frozenset[str]
+    force_verbs: dict[str, Sense]
+    verb_objects: dict[tuple[str, str], Sense]
+    verb_preps: dict[tuple[str, str], Sense | None]
+    needs_object: frozenset[str]
+    needs_animate: frozenset[str]
+    labor: frozenset[str]
+    consequences: frozenset[str]
+    contexts: dict[str, str]  # lemma -> context
+    statements: frozenset[tuple[str, str]]  # verb+object pairs that only state ("deny charges")
+    considering: frozenset[str]  # verbs that make what they govern an option, not an event
+    hashes: np.ndarray  # lemma hashes of every trigger word, for a vectorised first pass
+
+
+def _sense(spec: str, default_type: str, cameo_of: dict[str, str]) -> Sense:
+    """'TYPE:mode|CC', 'mode|CC' or 'mode' -> Sense."""
+    typ = default_type
+    if ":" in spec:
+        typ, spec = spec.split(":", 1)
+    mode, _, cameo = spec.partition("|")
+    return Sense(typ, mode or None, cameo or cameo_of[typ])
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    data = json.loads(resources.files("newsgraph.lexicon").joinpath("events.json")
+                      .read_text(encoding="utf-8"))
+    cameo_of = {t: v["cameo"] for t, v in data["types"].items()}
+    verbs: dict[str, Sense] = {}
+    nouns: dict[str, Sense] = {}
+    for typ, entry in data["types"].items():
+        for lemma, spec in entry["verbs"].items():
+            verbs[lemma] = _sense(spec, typ, cameo_of)
+        for lemma, spec in entry["nouns"].items():
+            nouns[lemma] = _sense(spec, typ, cameo_of)
+
+    def pairs(table: dict[str, str]) -> dict[tuple[str, str], Sense | None]:
+        out: dict[tuple[str, str], Sense | None] = {}
+        for key, spec in table.items():
+            a, b = key.split(" ", 1)
+            typ = spec.split(":")[0].split("|")[0]
+            out[(a, b)] = (_sense(spec if ":" in spec else f"{typ}:", typ, cameo_of)
+                           if spec else None)
+        return out
+
+    force_verbs = {k: _sense(v, v.split(":")[0], cameo_of) for k, v in data["force_verbs"].items()}
+    words = set(verbs) | set(nouns) | set(force_verbs) | set(data["light_verbs"]) | \
+        set(data["join_verbs"]) | {a for a, _ in pairs(data["verb_preps"])} | \
+        {k.split(" ")[0] for k in data["verb_objects"]}
+    contexts = {w: ctx for ctx, ws in data["contexts"].items() for w in ws}
+    return Lexicon(
+        verbs=verbs, nouns=nouns, light=frozenset(data["light_verbs"]),
+        join=frozenset(data["join_verbs"]), theme=frozenset(data["theme_verbs"]),
+        recipient_object=frozenset(data["recipient_object_verbs"]),
+        forces=frozenset(data["forces"]), force_verbs=force_verbs,
+        verb_objects=pairs(data["verb_objects"]), verb_preps=pairs(data["verb_preps"]),
+        needs_object=frozenset(data["needs_object"]),
+        needs_animate=frozenset(data["needs_animate_object"]),
+        labor=frozenset(data["labor_subjects"]), consequences=frozenset(data["threat_consequences"]),
+        contexts=contexts,
+        statements=frozenset(tuple(k.split(" ", 1)) for k in data["statements"]),
+        considering=frozenset(data["considering"]),
+        hashes=np.array(sorted(hash_string(w) for w in words), dtype=np.uint64))
+
+
+# --- finding triggers -----------------------------------------------------------------------
+
+
+@dataclass
+class Trigger:
+    """One event before it becomes an Event: its sense, the word it is read from, and the verb
+    whose arguments it takes (the light verb of "launched an attack", else itself)."""
+
+    sense: Sense
+    word: Token
+    clause: Token
+    nominal: bool = False
+    absorbed: set[int] = field(default_factory=set)  # token indexes used by this trigger
+
+
+def _objects(tok: Token) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+
+
+def _prep_objects(tok: Token, preps: frozenset[str] | None = None) -> list[Token]:
+    out = []
+    for c in tok.children:
+        if c.dep_ in ("prep", "agent", "dative") and (preps is None or c.lower_ in preps):
+            out.extend(g for g in c.children if g.dep_ in ("pobj", "pcomp"))
+    return out
+
+
+def _with_conjuncts(tok: Token) -> list[Token]:
+    return [tok, *[c for c in tok.conjuncts if c.i > tok.i]]
+
+
+def _is_force(tok: Token, lex: Lexicon) -> bool:
+    return tok.lemma_.lower() in lex.forces or (
+        tok.ent_type_ == "NORP" and tok.pos_ in ("PROPN", "NOUN") and tok.tag_.endswith("S"))
+
+
+def _animate(tok: Token) -> bool:
+    """A person, group or place standing for one (not a deal, a record or a ball)."""
+    return tok.ent_type_ in ("PERSON", "NORP", "ORG", "GPE") or tok.lower_ in PERSONAL or \
+        tok.lemma_.lower() in ANIMATE
+
+
+ANIMATE = frozenset("people person civilian man woman child soldier troop fighter militant rebel "
+                    "protester demonstrator police officer journalist activist official leader "
+                    "worker student force village town city base convoy position army "
+                    "government insurgent gunman prisoner member supporter opponent refugee "
+                    "crowd family resident patient worshipper pilgrim guard target".split())
+
+
+def find_triggers(doc: Doc, lex: Lexicon) -> list[Trigger]:
+    lemmas = doc.to_array([LEMMA]).astype(np.uint64).ravel()
+    candidates = np.nonzero(np.isin(lemmas, lex.hashes))[0]
+    triggers: list[Trigger] = []
+    taken: set[int] = set()
+    for i in candidates.tolist():
+        if i in taken:
+            continue
+        tok = doc[i]
+        trig = verb_trigger(tok, lex) if tok.pos_ == "VERB" else \
+            noun_trigger(tok, lex) if tok.pos_ in ("NOUN", "PROPN") else None
+        if trig is not None:
+            triggers.append(trig)
+            taken |= trig.absorbed
+    # A noun trigger already absorbed by a later verb (object before verb in passives) goes.
+    used = set().union(*(t.absorbed - {t.word.i} for t in triggers)) if triggers else set()
+    return [t for t in triggers if t.word.i not in used or t.word.i == t.clause.i]
+
+
+def verb_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
+    lemma = tok.lemma_.lower()
+    children = list(tok.children)
+    objects = [c for c in children if c.dep_ in ("dobj", "nsubjpass")]
+    obj_lemmas = {c.lemma_.lower() for c in objects}
+    # verb + particle or preposition ("call for", "pull out", "crack down")
+    for c in children:
+        if c.dep_ in ("prt", "prep") and (lemma, c.lower_) in lex.verb_preps:
+            sense = lex.verb_preps[(lemma, c.lower_)]
+            if sense is None:
+                return None  # "strike down a law", "come out": not the event the verb names
+            return Trigger(sense, tok, tok, absorbed={tok.i, c.i})
+    # statements about an event are no event ("rejected the accusations", "declined to comment")
+    if any((lemma, c.lemma_.lower()) in lex.statements for c in children
+           if c.dep_ in ("dobj", "nsubjpass", "xcomp")):
+        return None
+    # verb + object ("sign an agreement", "lift sanctions", "open fire")
+    for obj in objects:
+        sense = lex.verb_objects.get((lemma, obj.lemma_.lower()))
+        if sense is not None:
+            return Trigger(sense, tok, tok, absorbed={tok.i, obj.i})
+    # light verb + event noun ("launched an assault", "held talks", "imposed a curfew")
+    if lemma in lex.light:
+        for obj in objects:
+            sense = lex.nouns.get(obj.lemma_.lower())
+            if sense is not None:
+                return Trigger(sense, obj, tok, nominal=True, absorbed={tok.i, obj.i})
+    # participation + in/into + event noun ("go into battle", "deployed in combat")
+    if lemma in lex.join:
+        for pobj in _prep_objects(tok, frozenset({"in", "into"})):
+            sense = lex.nouns.get(pobj.lemma_.lower())
+            if sense is not None and pobj.pos_ == "NOUN":
+                return Trigger(sense, pobj, tok, nominal=True, absorbed={tok.i, pobj.i})
+    # movements of forces ("troops have been moved to Kursk")
+    if lemma in lex.force_verbs and any(_is_force(o, lex) for o in objects) and not (
+            lemma in lex.verbs and _destination_entity(tok)):
+        return Trigger(lex.force_verbs[lemma], tok, tok, absorbed={tok.i})
+    sense = lex.verbs.get(lemma)
+    if sense is None:
+        return None
+    if lemma in lex.needs_object and not objects:
+        return None
+    if lemma in lex.needs_animate and objects and not any(_animate(o) for o in objects):
+        return None
+    if lemma == "strike" and any(s.lemma_.lower() in lex.labor for s in children
+                                 if s.dep_ == "nsubj"):
+        sense = Sense("PROTEST", "strike", "14")
+    if sense.type == "AID" and lemma in lex.theme and objects and all(
+            _is_force(o, lex) for o in objects) and not _destination_entity(tok):
+        sense = Sense("MOBILIZE", "troops", "15")  # troops sent to a place, not to someone
+    return Trigger(sense, tok, tok, absorbed={tok.i})
+
+
+def _destination_entity(tok: Token) -> bool:
+    return any(p.ent_type_ in ("GPE", "NORP", "ORG") or p.pos_ == "PROPN"
+               for p in _prep_objects(tok, frozenset({"to"})))
+
+
+def noun_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
+    lemma = tok.lemma_.lower()
+    sense = lex.nouns.get(lemma)
+    if sense is None:
+        return None
+    if tok.dep_ in ("compound", "amod", "nmod", "poss") and tok.head.pos_ in ("NOUN", "PROPN"):
+        return None  # "combat support operations", "aid workers": a modifier, not an event
+    if lemma == "call":
+        if any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in tok.children):
+            sense = Sense("REQUEST", None, "02")
+        elif not any(c.lower_ in ("phone", "telephone", "video") for c in tok.children):
+            return None
+    head = tok.head
+    # An argument of a verb that is itself an event ("the attack killed 5") is no event of its
+    # own; the verb's event covers it.
+    if tok.dep_ in SUBJECT_DEPS + OBJECT_DEPS and head.pos_ == "VERB" and (
+            head.lemma_.lower() in lex.verbs or head.lemma_.lower() in lex.light):
+        return None
+    return Trigger(sense, tok, tok, nominal=True, absorbed={tok.i})
+
+
+# --- arguments ------------------------------------------------------------------------------
+
+
+def is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def subject_of(verb: Token, depth: int = 0) -> list[Token]:
+    """Who does what ``verb`` says: its subject, its passive agent, or the subject it shares
+    with the verb it hangs off."""
+    if depth > 4:
+        return []
+    children = list(verb.children)
+    agent = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if agent:
+        return agent
+    subj = [c for c in children if c.dep_ == "nsubj"]
+    if subj:
+        if subj[0].lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
+            return [verb.head]
+        return subj
+    if any(c.dep_ == "nsubjpass" for c in children):
+        return []
+    head = verb.head
+    if verb.dep_ == "conj":
+        shared = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if shared and shared[0].dep_ == "nsubjpass" and not is_passive(verb) and \
+                not any(c.dep_ == "xcomp" for c in verb.children):
+            return []  # "X was attacked and fought back": not the attacker
+        return shared or subject_of(head, depth + 1)
+    if verb.dep_ in ("xcomp", "advcl") and verb.i > head.i:
+        # "agreed to cooperate": the agreer; "accused Russia of providing": the accused
+        if head.lemma_.lower() in OBJECT_CONTROL:
+            objs = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
+            if objs:
+                return objs
+        return subject_of(head, depth + 1) or [c for c in head.children
+                                                if c.dep_ == "nsubjpass"]
+    if verb.dep_ == "pcomp" and head.head.pos_ == "VERB":
+        governor = head.head
+        objs = [c for c in governor.children if c.dep_ in ("dobj", "nsubjpass")]
+        return objs if governor.lemma_.lower() in OBJECT_CONTROL else subject_of(governor,
+                                                                                   depth + 1)
+    if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
+        return [head]
+    return []
+
+
+OBJECT_CONTROL = frozenset({"accuse", "urge", "ask", "order", "force", "allow", "help", "train",
+                            "encourage", "invite", "persuade", "tell", "blame", "charge",
+                            "suspect", "see", "convict", "pressure", "press", "call"})
+
+
+def noun_actor(noun: Token) -> list[Token]:
+    """The actor of a nominal event: its possessor, "by X", or a demonym or name modifier."""
+    out = [c for c in noun.children if c.dep_ == "poss"]
+    out += _prep_objects(noun, frozenset({"by"}))
+    if not out:
+        out = [c for c in noun.children if c.dep_ in ("amod", "compound") and
+               c.ent_type_ in ("NORP", "GPE", "ORG")]
+    return out
+
+
+def recipients_of(trig: Trigger, lex: Lexicon) -> tuple[list[Token], list[Token]]:
+    """The phrases naming who is acted on: (any mention in the phrase counts, only a mention
+    of the phrase's head counts). A destination ("sent troops to Russia") is the second kind,
+    so "deployed to the Russian territory" names no recipient."""
+    verb, word = trig.clause, trig.word
+    lemma = verb.lemma_.lower()
+    out: list[Token] = []
+    if trig.nominal:
+        out += _prep_objects(word, RECIPIENT_PREPS - {"of", "from", "for"})
+        if word.i != verb.i:
+            out += _prep_objects(verb, frozenset({"against", "on", "with", "to", "at"}))
+        if not out and word.i == verb.i:
+            out += _prep_objects(word, frozenset({"of"}))
+        return out, []
+    passive = is_passive(verb)
+    theme = lemma in lex.theme or trig.sense.type in ("MOBILIZE",)
+    for c in verb.children:
+        if c.dep_ == "dative":
+            out += [g for g in c.children if g.dep_ == "pobj"] or [c]
+        elif c.dep_ == "dobj" and not passive and not theme:
+            out.append(c)
+        elif c.dep_ == "nsubjpass" and not (trig.sense.type == "MOBILIZE" and _is_force(c, lex)) \
+                and not theme:
+            out.append(c)
+    preps = frozenset({"against", "on", "at", "upon", "toward", "towards", "onto"})
+    if trig.sense.type in WITH_TYPES:
+        preps = preps | {"with"}
+    if trig.sense.type == "COOPERATE":
+        preps = preps | {"from"}
+    out += _prep_objects(verb, preps)
+    destinations = []
+    if theme or trig.sense.type in ("AID", "MOBILIZE", "COOPERATE", "SUPPORT", "CONSULT"):
+        destinations = _prep_objects(verb, frozenset({"to"}))
+    return out, destinations
+
+
+# --- the extractor ------------------------------------------------------------------------
+
+
+class EventFinder:
+    def __init__(self, ctx: Context, lex: Lexicon, keep_bare: bool = False):
+        self.ctx = ctx
+        self.keep_bare = keep_bare  # keep events with neither actor nor recipient (for scoring)
+        self.lex = lex
+        self.doc = ctx.doc
+        rec = ctx.record
+        self.mentions = MentionIndex(rec.entities)
+        self.entity_by_id = {e.id: e for e in rec.entities}
+        places = [p for p in (getattr(rec, "places", None) or []) if p.reading == "place"]
+        self.places = ItemsByOffset(places)
+        self.gov_places = ItemsByOffset([p for p in (getattr(rec, "places", None) or [])
+                                         if p.reading != "place" and p.entity])
+        self.times = ItemsByOffset([t for t in rec.times if t.type in ("DATE", "TIME")])
+        self.quantities = ItemsByOffset(rec.quantities)
+        self.claims = sorted(rec.claims, key=lambda c: (c.start, -c.end))
+        self._claim_finder: ClaimFinder | None = None
+        # per event returned: (actor heads, recipient heads, the trigger's clause token), for
+        # scoring argument spans
+        self.arguments: list[tuple[list[Token], list[Token], Token]] = []
+
+    # -- entities --
+
+    def claim_finder(self) -> ClaimFinder:
+        if self._claim_finder is None:
+            self._claim_finder = ClaimFinder(self.ctx)
+        return self._claim_finder
+
+    def entities(self, heads: list[Token], claim: Claim | None, strict: bool = False
+                 ) -> list[Entity]:
+        out: list[Entity] = []
+        for head in heads:
+            for tok in _with_conjuncts(head):
+                ent = self.entity(tok, claim, strict)
+                if ent is not None and ent not in out:
+                    out.append(ent)
+        return out
+
+    def entity(self, head: Token, claim: Claim | None, strict: bool = False) -> Entity | None:
+        """The entity an argument phrase names: the mention holding its head, else one inside
+        the words before the head, else one in its "of" phrase ("forces of X")."""
+        low = head.lower_
+        if low in ("we", "us", "our", "i", "me") and claim is not None and claim.source:
+            return self.entity_by_id.get(claim.source)
+        if low in PERSONAL:
+            return self.claim_finder().antecedent(PERSONAL[low], head.idx, head)
+        start, end = head.left_edge.idx, head.idx + len(head)
+        right = head.right_edge.idx + len(head.right_edge)
+        for s, e, ent in self.mentions.within(start, right):
+            if s <= head.idx < e:
+                return ent
+        if strict:
+            return None
+        rows = self.mentions.within(start, end)
+        if rows:
+            return rows[-1][2]
+        for p in self.gov_places.within(start, end):
+            return self.entity_by_id.get(p.entity)
+        for pobj in _prep_objects(head, frozenset({"of"})):
+            rows = self.mentions.within(pobj.left_edge.idx, pobj.idx + len(pobj))
+            if rows:
+                return rows[-1][2]
+        if head.lemma_.lower() in self.lex.forces and any(
+                c.lower_ in ("these", "those", "the") for c in head.children):
+            # "these troops": the latest force named before
+            for _s, _e, ent in self.mentions.before(head.idx, max(0, head.idx - 2000)):
+                if ent.sector in ("MIL", "REB") and ent.type in ("NORP", "ORG"):
+                    return ent
+        return None
+
+    # -- the clause's items --
+
+    def clause_extent(self, trig: Trigger) -> tuple[int, int]:
+        verb = trig.clause
+        lo = min(verb.left_edge.i, trig.word.left_edge.i)
+        hi = max(verb.right_edge.i, trig.word.right_edge.i)
+        return self.doc[lo].idx, self.doc[hi].idx + len(self.doc[hi])
+
+    def place_of(self, trig: Trigger, lo: int, hi: int, parties: list[Entity]) -> Place | None:
+        """Where it happened: a place after in/to/near... on the trigger, else one in its own
+        clause; never a place that names one of the parties ("to North Korea" as recipient)."""
+        named = {(m.start, m.end) for e in parties for m in e.mentions}
+        ok = [p for p in self.places.within(lo, hi) if (p.start, p.end) not in named
+              and self.in_clause(p.start, p.end, trig)]
+        for head in (trig.word, trig.clause):
+            for c in head.children:
+                if c.dep_ == "prep" and c.lower_ in PLACE_PREPS:
+                    end = c.right_edge.idx + len(c.right_edge)
+                    for p in ok:
+                        if c.idx <= p.start < end:
+                            return p
+        return ok[0] if ok else None
+
+    def in_clause(self, start: int, end: int, trig: Trigger) -> bool:
+        """Whether text[start:end] belongs to the trigger's clause, not to a clause inside it."""
+        span = self.ctx.char_span(start, end)
+        if span is None:
+            return False
+        tok = span.root
+        stops = {trig.word.i, trig.clause.i}
+        for _ in range(12):
+            if tok.i in stops:
+                return True
+            if tok.dep_ in CLAUSAL or tok.head.i == tok.i:
+                return False
+            tok = tok.head
+        return False
+
+    def time_of(self, trig: Trigger, lo: int, hi: int) -> Time | None:
+        inside = [t for t in self.times.within(lo, hi) if self.in_clause(t.start, t.end, trig)]
+        if not inside:
+            return None
+        for t in inside:  # one attached to the trigger itself first
+            span = self.ctx.char_span(t.start, t.end)
+            if span is not None and span.root.head in (trig.clause, trig.word) or (
+                    span is not None and span.root.head.head in (trig.clause, trig.word)):
+                return t
+        return inside[0]
+
+    def amounts(self, trig: Trigger, lo: int, hi: int
+                ) -> tuple[Quantity | None, Quantity | None, Quantity | None]:
+        size = dead = injured = None
+        for q in self.quantities.within(lo, hi):
+            if q.kind != "count" or not self.in_clause(q.start, q.end, trig):
+                continue
+            span = self.ctx.char_span(q.start, q.end)
+            if span is None:
+                continue
+            root = span.root
+            words = {root.lemma_.lower(), root.head.lemma_.lower()}
+            if words & DEAD_WORDS:
+                dead = dead or q
+            elif words & INJURED_WORDS:
+                injured = injured or q
+            elif _is_force(root, self.lex) or root.lemma_.lower() in (
+                    "protester", "demonstrator", "people", "fighter", "militant", "rebel"):
+                size = size or q
+        return size, dead, injured
+
+    def claim_of(self, pos: int) -> Claim | None:
+        best = None
+        for c in self.claims:
+            if c.start > pos:
+                break
+            if c.start <= pos < c.end and (best is None or c.end - c.start < best.end - best.start):
+                best = c
+        return best
+
+    # -- modality --
+
+    def modality_of(self, trig: Trigger, claim: Claim | None) -> str:
+        verb = trig.clause
+        mod = modality.of_head(verb)
+        node = verb
+        for _ in range(4):  # the verbs that govern the clause: "expected to", "have not seen"
+            if mod != modality.ASSERTED or node.dep_ not in ("xcomp", "ccomp", "advcl", "conj",
+                                                             "pcomp", "acl"):
+                break
+            head = node.head if node.dep_ != "pcomp" else node.head.head
+            if node.dep_ == "conj" or (node.dep_ == "ccomp" and head.lemma_.lower()
+                                       not in PERCEPTION):
+                if node.dep_ == "conj":
+                    node = head
+                    continue
+                break  # speech verbs: the claim says how firmly it is reported
+            mod = modality.of_head(head)
+            if mod == modality.ASSERTED and head.lemma_.lower() in self.lex.considering:
+                mod = modality.HEDGED  # "is considering sending aid": an option, not an act
+            if mod == modality.ASSERTED and head.lemma_.lower() in ALLEGING:
+                mod = modality.HEDGED  # "accused Russia of providing ...": alleged, not shown
+            if mod == modality.DENIED and _expects_it_yet(head):
+                mod = modality.EXPECTED  # "not yet seen X, but we expect that to happen"
+            node = head
+        if mod == modality.ASSERTED and claim is not None and claim.modality != "asserted" \
+                and self.heads_claim(verb, claim):
+            mod = claim.modality
+        return mod
+
+    def heads_claim(self, verb: Token, claim: Claim) -> bool:
+        span = self.ctx.char_span(claim.start, claim.end)
+        if span is None:
+            return False
+        heads = [t for t in modality.roots(span) if t.pos_ in ("VERB", "AUX")]
+        node = verb
+        while span.start <= node.head.i < span.end and node.head.i != node.i:
+            node = node.head
+        return bool(heads) and node == heads[0]
+
+    # -- building events --
+
+    def run(self) -> list[Event]:
+        triggers = find_triggers(self.doc, self.lex)
+        triggers = self.drop_verbal_contents(triggers)
+        events = [e for t in triggers if (e := self.event(t)) is not None]
+        events += self.conditional_threats(events)
+        return events
+
+    def drop_verbal_contents(self, triggers: list[Trigger]) -> list[Trigger]:
+        """"threatened to strike", "agreed to cooperate": the to-clause is the content of the
+        verbal act and no event of its own."""
+        verbal = {t.clause.i for t in triggers if t.sense.type in VERBAL_TYPES}
+        return [t for t in triggers if not (t.clause.dep_ == "xcomp" and t.clause.head.i in verbal)]
+
+    def event(self, trig: Trigger) -> Event | None:
+        claim = self.claim_of(trig.word.idx)
+        verb = trig.clause
+        if trig.nominal and trig.word.i == verb.i:
+            actor_heads = noun_actor(trig.word)
+            if not actor_heads and verb.dep_ in ("dobj", "pobj"):
+                actor_heads = []
+        else:
+            actor_heads = subject_of(verb)
+            if not actor_heads and trig.sense.type == "MOBILIZE" and is_passive(verb):
+                actor_heads = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        actors = self.entities(actor_heads, claim)
+        loose, strict = recipients_of(trig, self.lex)
+        recipients = [e for e in self.entities(loose, claim) + self.entities(strict, claim, True)
+                      if e not in actors]
+        recipients = [e for i, e in enumerate(recipients) if e not in recipients[:i]]
+        if trig.sense.type == "PROTEST" and trig.sense.mode == "demo" and not trig.nominal and \
+                any(a.sector == "GOV" for a in actors):
+            trig = Trigger(Sense("ACCUSE", "disapprove", "11"), trig.word, trig.clause, False)
+        if not actors and not recipients and not self.keep_bare:
+            return None  # an event with nobody attached says too little to count
+        lo, hi = self.clause_extent(trig)
+        place = self.place_of(trig, lo, hi, actors + recipients)
+        time = self.time_of(trig, lo, hi)
+        size, dead, injured = self.amounts(trig, lo, hi)
+        mod = self.modality_of(trig, claim)
+        time_value, basis = self.when(time, claim)
+        if mod == modality.ASSERTED and self.is_historical(time):
+            mod = "historical"
+        word = trig.word
+        sent = word.sent
+        self.arguments.append(([h for h in actor_heads if self.entity(h, claim) is not None]
+                               or actor_heads, loose + strict, trig.clause))
+        found = sum(bool(x) for x in (actors, recipients, place, time))
+        return Event(
+            **self.ctx.span(word.idx, word.idx + len(word)),
+            type=trig.sense.type, mode=trig.sense.mode, contexts=self.contexts(sent, actors),
+            cameo=trig.sense.cameo, actors=[e.id for e in actors],
+            recipients=[e.id for e in recipients], place=place.id if place else None,
+            time=time.id if time else None, time_value=time_value, time_basis=basis,
+            size=size.id if size else None, dead=dead.id if dead else None,
+            injured=injured.id if injured else None, modality=mod,
+            claim=claim.id if claim else None, sentence_text=sent.text.strip(),
+            confidence=round(min(0.95, 0.35 + 0.2 * bool(actors) + 0.15 * bool(recipients)
+                                 + 0.05 * found + (0.05 if not trig.nominal else 0)), 2))
+
+    def when(self, time: Time | None, claim: Claim | None) -> tuple[str | None, str | None]:
+        if time is not None:
+            return time.value, "text"
+        if claim is not None and claim.said_on:
+            return claim.said_on, "claim"
+        if self.ctx.published:
+            return self.ctx.published.isoformat(), "published"
+        return None, None
+
+    def is_historical(self, time: Time | None) -> bool:
+        if time is None or self.ctx.published is None:
+            return False
+        until = time.until
+        if until is None and time.value[:4].isdigit():
+            until = f"{int(time.value[:4]) + 1}-01-01"
+        try:
+            return until is not None and (self.ctx.published
+                                          - date.fromisoformat(until[:10])).days > HISTORICAL_DAYS
+        except ValueError:
+            return False
+
+    def contexts(self, sent: Span, actors: list[Entity]) -> list[str]:
+        found = {self.lex.contexts[t.lemma_.lower()] for t in sent
+                 if t.lemma_.lower() in self.lex.contexts}
+        if any(a.sector == "MIL" for a in actors):
+            found.add("military")
+        return sorted(found)
+
+    def conditional_threats(self, events: list[Event]) -> list[Event]:
+        """A speaker's "if you do X, Y will happen to you" where Y is force or a consequence:
+        a THREATEN event of the speaker against the if-clause's subject."""
+        out: list[Event] = []
+        have = {(e.start, e.type) for e in events}
+        for claim in self.claims:
+            if claim.modality != modality.CONDITIONAL or not claim.source:
+                continue
+            span = self.ctx.char_span(claim.start, claim.end)
+            if span is None:
+                continue
+            for head in modality.roots(span):
+                cond = [c for c in head.children if c.dep_ == "advcl" and any(
+                    g.dep_ == "mark" and g.lower_ in ("if", "unless") for g in c.children)]
+                if not cond:
+                    continue
+                words = [head, *[c for c in head.children if c.dep_ in OBJECT_DEPS + ("xcomp",)]]
+                word = next((w for w in words if w.lemma_.lower() in self.lex.consequences), None)
+                if word is None or (word.idx, "THREATEN") in have:
+                    continue
+                speaker = self.entity_by_id.get(claim.source)
+                targets = self.entities([c for c in cond[0].children
+                                         if c.dep_ in ("nsubj", "nsubjpass")], claim)
+                trig = Trigger(Sense("THREATEN", None, "13"), word, head)
+                time_value, basis = self.when(None, claim)
+                self.arguments.append(([], [c for c in cond[0].children
+                                            if c.dep_ in ("nsubj", "nsubjpass")], head))
+                out.append(Event(
+                    **self.ctx.span(word.idx, word.idx + len(word)), type="THREATEN",
+                    cameo="13", actors=[speaker.id] if speaker else [],
+                    recipients=[e.id for e in targets if e is not speaker],
+                    place=None, time=None, time_value=time_value, time_basis=basis,
+                    modality=modality.CONDITIONAL, claim=claim.id,
+                    sentence_text=word.sent.text.strip(),
+                    contexts=self.contexts(word.sent, [speaker] if speaker else []),
+                    confidence=0.6 if targets else 0.45))
+        return out
+
+
+def _expects_it_yet(head: Token) -> bool:
+    """"We have not yet seen X, but we expect that to happen": not yet, and expected."""
+    if not any(c.lower_ == "yet" for c in head.children):
+        return False
+    return any(c.dep_ == "conj" and c.lemma_.lower() in ("expect", "anticipate", "predict")
+               for c in head.children)
+
+
+def extract_events(ctx: Context) -> list[Event]:
+    return EventFinder(ctx, lexicon()).run()
+
+
+@registry.register("events")
+def make_events(settings) -> "callable":
+    lexicon()
+    return extract_events
