@@ -86,6 +86,221 @@ def schema(fmt: str = typer.Option("markdown", "--format", "-f",
         fail(f"unknown format {fmt!r}: markdown or json", 2)
 
 
+# --- the corpus: ingest, then query --------------------------------------------------------------
+
+DbOption = typer.Option(Path("newsgraph.duckdb"), "--db", help="DuckDB file of the corpus.")
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+ListFormatOption = typer.Option(ListFormat.table, "--format", "-f", help="table, json or csv.")
+
+
+def _check_date(value: Optional[str], option: str) -> Optional[str]:
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        fail(f"{option} {value!r} is not a date YYYY-MM-DD", 2)
+    return None
+
+
+def _emit(rows: list, fmt: ListFormat, columns: Optional[list[str]] = None,
+          title: Optional[str] = None) -> None:
+    from .corpus import output
+
+    if fmt is ListFormat.json:
+        sys.stdout.write(output.to_json(rows))
+    elif fmt is ListFormat.csv:
+        sys.stdout.write(output.to_csv(rows))
+    elif not rows:
+        err_console.print("no rows")
+    else:
+        Console().print(output.table(rows, columns, title=title, widths={"claim": 60,
+                                                                        "sentence": 60}))
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files or folders: text, HTML, JSONL, CSV, "
+                                      "RSS/Atom, WARC/ARC (gzip'd or not)."),
+    db: Path = DbOption,
+    published: Optional[str] = typer.Option(
+        None, "--published", "-p", help="Publication date YYYY-MM-DD for documents whose "
+        "metadata and file name give none."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Articles per transaction."),
+    source: Optional[str] = typer.Option(None, help="Outlet for documents that name none."),
+    text_column: Optional[str] = typer.Option(None, "--text-column",
+                                              help="CSV/JSON field holding the text."),
+    field: Optional[list[str]] = typer.Option(
+        None, "--field", help="Other field names, e.g. --field published=date (repeat)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Summary as table or json."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    model: Optional[str] = ModelOption,
+) -> None:
+    """Read documents into the corpus database: analyse new texts, skip stored ones."""
+    import json
+
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .corpus import ingest as run_ingest
+    from .corpus.store import StoreError
+
+    fields = {}
+    for item in field or []:
+        name, sep, column = item.partition("=")
+        if not sep or name not in ("text", "title", "published", "source", "url"):
+            fail(f"--field {item!r}: use NAME=COLUMN with NAME one of text, title, published, "
+                 "source, url", 2)
+        fields[name] = column
+    if text_column:
+        fields["text"] = text_column
+    published = _check_date(published, "--published")
+    bar = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
+                   TextColumn("{task.completed} read · {task.fields[stored]} stored · "
+                              "{task.fields[dup]} duplicates · {task.fields[skipped]} skipped · "
+                              "{task.fields[errors]} errors · {task.fields[rate]:.1f} articles/s"),
+                   TimeElapsedColumn(), console=err_console, disable=not progress, transient=True)
+    task = bar.add_task("ingest", total=None, stored=0, dup=0, skipped=0, errors=0, rate=0.0)
+
+    def advance(s) -> None:
+        bar.update(task, completed=s.read, stored=s.stored, dup=s.duplicates, skipped=s.skipped,
+                   errors=s.errors, rate=s.rate)
+
+    try:
+        with bar:
+            summary = run_ingest(paths, db, published=published, source=source,
+                                 batch_size=batch_size, fields=fields, model=model,
+                                 progress=advance)
+    except (StoreError, RuntimeError) as err:
+        fail(str(err))
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(summary.to_dict(), indent=1) + "\n")
+    else:
+        d = summary.to_dict()
+        Console().print(
+            f"{d['db']}: read {d['read']:,}, stored {d['stored']:,}, duplicates "
+            f"{d['duplicates']:,}, skipped as already stored {d['skipped']:,}, errors "
+            f"{d['errors']:,} in {d['seconds']:.1f} s ({d['articles_per_second']:.1f} "
+            f"articles/s; run {d['run_id']})", highlight=False)
+        for line in summary.error_samples:
+            err_console.print(f"  [yellow]error:[/] {line}", highlight=False, soft_wrap=True)
+        if summary.errors > len(summary.error_samples):
+            err_console.print(f"  ... all errors: newsgraph sql \"SELECT * FROM errors WHERE "
+                              f"run_id = '{summary.run_id}'\" --db {db}", highlight=False)
+    if summary.errors and not (summary.stored or summary.skipped or summary.duplicates):
+        raise typer.Exit(1)
+
+
+@app.command("sql")
+def sql_command(
+    query: str = typer.Argument(..., help="SQL (DuckDB dialect); read-only."),
+    db: Path = DbOption,
+    fmt: ListFormat = ListFormatOption,
+) -> None:
+    """Run read-only SQL on the corpus database."""
+    from .corpus import queries
+
+    try:
+        rows = queries.sql(db, query)
+    except (queries.QueryError, queries.StoreError) as err:
+        fail(str(err))
+    _emit(rows, fmt)
+
+
+@app.command()
+def claims(
+    about: str = typer.Option(..., "--about", help="What is counted, e.g. \"North Korean "
+                              "troops\" (every word must match; 'troop' matches 'troops')."),
+    since: Optional[str] = typer.Option(None, help="Only claims made on or after YYYY-MM-DD."),
+    period: str = typer.Option("month", help="Estimate per day, month, year or all."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="At most N claims."),
+    db: Path = DbOption,
+    fmt: ListFormat = ListFormatOption,
+) -> None:
+    """Numeric claims about a thing across articles and outlets, reconciled over time."""
+    from .corpus import output, queries
+
+    if period not in ("day", "month", "year", "all"):
+        fail(f"--period {period!r}: day, month, year or all", 2)
+    since = _check_date(since, "--since")
+    try:
+        rows = queries.claims_about(db, about, since=since, limit=limit)
+    except (queries.QueryError, queries.StoreError) as err:
+        fail(str(err))
+    estimates = queries.reconcile(rows, period)
+    for row in rows:
+        row["bounds"] = output.bounds(row)
+        row["place"] = "; ".join(p["name"] or "" for p in row.get("places") or [])
+    if fmt is ListFormat.json:
+        sys.stdout.write(output.to_json({"claims": rows,
+                                         "estimates": [e.to_dict() for e in estimates]}))
+        return
+    if fmt is ListFormat.csv:
+        sys.stdout.write(output.to_csv(rows))
+        return
+    _emit(rows, fmt, ["date", "outlet", "speaker", "bounds", "counted", "place", "modality",
+                      "flag", "claim"], title=f"Claims about {about!r}")
+    if estimates:
+        est = [{"period": e.period, "place": e.place, "estimate": output.bounds(
+                    {"low": e.low, "high": e.high}), "claims": e.claims,
+                "outlets": e.outlets, "conflicts": len(e.conflicts),
+                "note": "; ".join((["disputed: another interval fits as many"] if e.disputed
+                                   else []) + e.notes)} for e in estimates]
+        _emit(est, fmt, title="Estimates (the interval most sources allow)")
+
+
+@app.command()
+def entities(
+    name: Optional[str] = typer.Option(None, "--name", help="Part of the name."),
+    country: Optional[str] = typer.Option(None, "--country", help="ISO alpha-3 code."),
+    type: Optional[str] = typer.Option(None, "--type", help="PERSON, ORG, GPE, NORP ..."),
+    limit: int = typer.Option(50, "--limit", help="At most N rows (0: all)."),
+    db: Path = DbOption,
+    fmt: ListFormat = ListFormatOption,
+) -> None:
+    """Actors across the corpus, most widely reported first."""
+    from .corpus import queries
+
+    try:
+        rows = queries.entities(db, name=name, country=country, type=type, limit=limit or None)
+    except (queries.QueryError, queries.StoreError) as err:
+        fail(str(err))
+    _emit(rows, fmt)
+
+
+@app.command()
+def events(
+    name: Optional[str] = typer.Option(None, "--name", help="Part of an actor's or place's name."),
+    country: Optional[str] = typer.Option(None, "--country", help="ISO alpha-3 code of the "
+                                          "place or an actor."),
+    type: Optional[str] = typer.Option(None, "--type", help="PLOVER type (ASSAULT, PROTEST ...)."),
+    since: Optional[str] = typer.Option(None, help="Published on or after YYYY-MM-DD."),
+    limit: int = typer.Option(50, "--limit", help="At most N rows (0: all)."),
+    db: Path = DbOption,
+    fmt: ListFormat = ListFormatOption,
+) -> None:
+    """Events across the corpus, newest first."""
+    from .corpus import queries
+
+    since = _check_date(since, "--since")
+    try:
+        rows = queries.events(db, name=name, country=country, type=type, since=since,
+                              limit=limit or None)
+    except (queries.QueryError, queries.StoreError) as err:
+        fail(str(err))
+    _emit(rows, fmt, None if fmt is not ListFormat.table else
+          ["published", "type", "actors", "recipients", "place", "dead", "injured", "outlet",
+           "sentence"])
+
+
 def _report(task: str, data: Path, out: Optional[Path], **kwargs) -> None:
     import importlib
 

@@ -1,0 +1,378 @@
+"""Queries over the store: read-only SQL, numeric claims about a thing across sources (and
+their reconciliation), entities and events. Every function returns plain rows (dicts), which the
+CLI shows as a table, JSON or CSV.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator, Sequence, Union
+
+import duckdb
+
+from .store import StoreError, connect
+
+Rows = list[dict[str, Any]]
+Db = Union[str, Path]
+
+
+@contextmanager
+def reading(db: Db) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection, closed afterwards."""
+    con = connect(db, read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def fetch(con: duckdb.DuckDBPyConnection, query: str, params: Sequence[Any] = ()) -> Rows:
+    cur = con.execute(query, list(params))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+# --- SQL ----------------------------------------------------------------------------------------
+
+READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA", "RELATION"}
+
+
+class QueryError(ValueError):
+    """A query newsgraph refuses or DuckDB cannot run (one line, for the user)."""
+
+
+def sql(db: Db, query: str, params: Sequence[Any] = ()) -> Rows:
+    """Run read-only SQL: anything but a query (INSERT, COPY, ATTACH, SET ...) is refused."""
+    with reading(db) as con:
+        try:
+            statements = con.extract_statements(query)
+        except duckdb.Error as err:
+            raise QueryError(_first_line(err)) from None
+        if not statements:
+            raise QueryError("no SQL statement given")
+        for st in statements:
+            kind = str(st.type).rsplit(".", 1)[-1]
+            if kind not in READ_STATEMENTS:
+                raise QueryError(f"{kind} statements are refused: `newsgraph sql` is read-only")
+        try:
+            rows: Rows = []
+            for st in statements:
+                rows = fetch(con, st.query, params)
+            return rows
+        except duckdb.Error as err:
+            raise QueryError(_first_line(err)) from None
+
+
+def _first_line(err: Exception) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+# --- matching a phrase, lemma-ish -------------------------------------------------------------
+
+_STOP = frozenset("the a an of in on at to for and or by with from about as is are was were "
+                  "be been".split())
+_SUFFIXES = ("ies", "es", "s", "ed", "ing")
+
+
+def stem(word: str) -> str:
+    """A crude stem so that 'troops' matches 'troop', 'killed' matches 'kill' and 'casualties'
+    matches 'casualty' (the pattern is matched as a word prefix)."""
+    w = word.lower()
+    for suffix in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            base = w[: -len(suffix)]
+            return base[:-1] if suffix == "ies" else base  # casualties -> casualt(y)
+    return w
+
+
+def phrase_patterns(phrase: str) -> list[str]:
+    """One case-insensitive RE2 pattern per content word of the phrase; all must match."""
+    words = [w for w in re.findall(r"[^\W_]+", phrase) if w.lower() not in _STOP]
+    return [r"(?i)\b" + re.escape(stem(w)) for w in words]
+
+
+# --- claims about something --------------------------------------------------------------------
+
+_CLAIMS_SQL = """
+WITH claim_quantities AS (
+    SELECT c.article_id, c.id AS claim_id, c.text AS claim, c.kind AS claim_kind, c.modality,
+           c.source AS source_id, c.source_text, c.said_on, c.places AS place_ids,
+           unnest(c.quantities) AS quantity_id
+    FROM claims c
+), matched AS (
+    SELECT cq.*, q.text AS quantity, q.value, q.low, q.high, q.low_inclusive, q.high_inclusive,
+           q.approximate, q.change, q.unit, q.kind AS quantity_kind, q.counted,
+           ({counted_match}) AS counted_match
+    FROM claim_quantities cq
+    JOIN quantities q ON q.article_id = cq.article_id AND q.id = cq.quantity_id
+    WHERE ({counted_match}) OR ({text_match})
+)
+SELECT m.article_id, m.claim_id, m.quantity_id, m.quantity, m.value, m.low, m.high,
+       m.low_inclusive, m.high_inclusive, m.approximate, m.change, m.unit, m.quantity_kind,
+       m.counted, m.counted_match,
+       coalesce(e.name, m.source_text) AS speaker, e.type AS speaker_type,
+       e.country AS speaker_country, a.source AS outlet, a.published, m.said_on,
+       CASE WHEN regexp_full_match(coalesce(m.said_on, ''), '\\d{{4}}-\\d{{2}}-\\d{{2}}')
+            THEN m.said_on ELSE strftime(a.published, '%Y-%m-%d') END AS date,
+       m.modality, m.claim_kind, m.claim, a.title, a.url, a.read_from,
+       (SELECT list({{'name': coalesce(p.name, p.text), 'country': p.country,
+                      'feature': p.feature, 'geonameid': p.geonameid}} ORDER BY p.start)
+          FROM places p WHERE p.article_id = m.article_id AND list_contains(m.place_ids, p.id))
+         AS places
+FROM matched m
+JOIN articles a ON a.id = m.article_id
+LEFT JOIN entities e ON e.article_id = m.article_id AND e.id = m.source_id
+"""
+
+
+def claims_about(db: Db, about: str, since: Union[date, str, None] = None,
+                 limit: int | None = None) -> Rows:
+    """Numeric claims (claims with their quantities) about a thing, oldest first.
+
+    A row matches when every content word of ``about`` starts a word of the quantity's counted
+    phrase or unit (``counted_match``), or of the claim's text."""
+    patterns = phrase_patterns(about)
+    if not patterns:
+        raise QueryError(f"nothing to look for in {about!r}")
+    n = len(patterns)
+    counted = " AND ".join(
+        f"regexp_matches(coalesce(q.counted, '') || ' ' || coalesce(q.unit, ''), ${i})"
+        for i in range(1, n + 1))
+    text = " AND ".join(f"regexp_matches(cq.claim, ${i})" for i in range(1, n + 1))
+    query = _CLAIMS_SQL.format(counted_match=counted, text_match=text)
+    params: list[Any] = list(patterns)
+    outer = "SELECT * FROM ({}) AS r".format(query)
+    if since is not None:
+        params.append(str(since)[:10])
+        outer += f" WHERE r.date >= ${len(params)}"
+    outer += " ORDER BY r.date NULLS LAST, r.outlet, r.article_id, r.claim_id, r.quantity_id"
+    if limit:
+        outer += f" LIMIT {int(limit)}"
+    with reading(db) as con:
+        return fetch(con, outer, params)
+
+
+# --- reconciliation ------------------------------------------------------------------------------
+
+APPROX_MARGIN = 0.10  # "about 8,000" allows 7,200..8,800
+RECONCILED_MODALITIES = {"asserted", "hedged"}
+
+
+@dataclass
+class Estimate:
+    """The tightest interval consistent with most sources in one period and place."""
+
+    period: str
+    place: str | None
+    country: str | None
+    low: float | None
+    high: float | None
+    claims: int
+    outlets: list[str]
+    conflicts: list[str] = field(default_factory=list)  # keys of the claims flagged
+    disputed: bool = False  # another, equally supported interval exists
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def claim_key(row: dict) -> str:
+    return f"{row['article_id']}/{row['claim_id']}/{row['quantity_id']}"
+
+
+def interval(row: dict) -> tuple[float, float]:
+    """The closed interval a claim allows (open ends infinite; approximate values widened;
+    exclusive bounds nudged inside)."""
+    low = row.get("low")
+    high = row.get("high")
+    if low is None and high is None and row.get("value") is not None:
+        low = high = row["value"]
+    lo = -math.inf if low is None else float(low)
+    hi = math.inf if high is None else float(high)
+    if row.get("approximate"):
+        if low is not None:
+            lo -= abs(lo) * APPROX_MARGIN
+        if high is not None:
+            hi += abs(hi) * APPROX_MARGIN
+    if low is not None and row.get("low_inclusive") is False:
+        lo += max(1e-9, abs(lo) * 1e-9)
+    if high is not None and row.get("high_inclusive") is False:
+        hi -= max(1e-9, abs(hi) * 1e-9)
+    return lo, hi
+
+
+def scope(row: dict) -> tuple[str | None, str | None]:
+    """(country, place) a claim is about: the most specific of its places that has a country
+    code; (country, None) for a whole country; (None, None) when unknown (comparable with all)."""
+    places = [p for p in (row.get("places") or []) if p and p.get("country")]
+    if not places:
+        return None, None
+    inner = [p for p in places if (p.get("feature") or "") != "country"]
+    if inner:
+        return inner[0]["country"], inner[0]["name"]
+    return places[0]["country"], None
+
+
+def period_of(day: str | None, period: str) -> str:
+    if not day or period == "all":
+        return "all" if period == "all" else "undated"
+    return {"year": day[:4], "month": day[:7], "day": day[:10]}.get(period, day[:7])
+
+
+def reconcilable(row: dict) -> bool:
+    return bool(row.get("counted_match")) and row.get("modality") in RECONCILED_MODALITIES \
+        and not row.get("change") and (row.get("value") is not None or row.get("low") is not None
+                                       or row.get("high") is not None)
+
+
+def reconcile(rows: Rows, period: str = "month") -> list[Estimate]:
+    """One estimate per period and place, from the claims whose counted thing matched.
+
+    Claims about different places are not compared, except that a place inside a country may
+    not exceed the country's figure (``as many as 8,000 in Kursk`` fits ``at least 10,000 in
+    Russia``). Claims without a place are compared with the most common place of their period.
+    Each row gets ``flag``: ``consistent``, ``conflict`` or empty (not reconciled)."""
+    groups: dict[tuple[str, tuple], list[dict]] = {}
+    unplaced: dict[str, list[dict]] = {}
+    for row in rows:
+        row["flag"] = ""
+        if not reconcilable(row):
+            continue
+        p = period_of(row.get("date"), period)
+        key = scope(row)
+        if key == (None, None):
+            unplaced.setdefault(p, []).append(row)
+        else:
+            groups.setdefault((p, key), []).append(row)
+    for p, extra in unplaced.items():
+        candidates = [k for k in groups if k[0] == p]
+        target = max(candidates, key=lambda k: len(groups[k]), default=(p, (None, None)))
+        groups.setdefault(target, []).extend(extra)
+    estimates = []
+    for (p, (country, place)), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        estimates.append(_estimate(p, country, place, members))
+    _check_nesting(estimates, groups)
+    return estimates
+
+
+def _estimate(period: str, country: str | None, place: str | None, members: list[dict]) -> Estimate:
+    spans = [interval(r) for r in members]
+    best: list[int] = []
+    tie = False
+    for x in sorted({lo for lo, _ in spans} | {hi for _, hi in spans}):
+        inside = [i for i, (lo, hi) in enumerate(spans) if lo <= x <= hi]
+        if len(inside) > len(best):
+            best, tie = inside, False
+        elif len(inside) == len(best) and set(inside) != set(best) and inside:
+            tie = True
+    lo = max((spans[i][0] for i in best), default=-math.inf)
+    hi = min((spans[i][1] for i in best), default=math.inf)
+    conflicts = []
+    for i, row in enumerate(members):
+        row["flag"] = "consistent" if i in best else "conflict"
+        if i not in best:
+            conflicts.append(claim_key(row))
+    outlets = sorted({r.get("outlet") or "?" for i, r in enumerate(members) if i in best})
+    return Estimate(period, place or country, country, None if lo == -math.inf else lo,
+                    None if hi == math.inf else hi, len(members), outlets, conflicts, tie)
+
+
+def _check_nesting(estimates: list[Estimate], groups: dict) -> None:
+    """A figure for a place inside a country must not exceed the country's upper bound."""
+    whole = {(e.period, e.country): e for e in estimates if e.country and e.place == e.country}
+    for e in estimates:
+        if not e.country or e.place == e.country:
+            continue
+        outer = whole.get((e.period, e.country))
+        if outer and outer.high is not None and e.low is not None and e.low > outer.high:
+            e.notes.append(f"at least {e.low:,.0f} in {e.place} exceeds at most "
+                           f"{outer.high:,.0f} in {outer.place}")
+
+
+# --- entities and events -------------------------------------------------------------------------
+
+def entities(db: Db, name: str | None = None, country: str | None = None,
+             type: str | None = None, limit: int | None = 50) -> Rows:
+    """Actors across articles, most widely reported first (grouped by name and type)."""
+    where, params = [], []
+    if name:
+        params.append(f"%{name}%")
+        where.append(f"e.name ILIKE ${len(params)}")
+    if country:
+        params.append(country.upper())
+        where.append(f"e.country = ${len(params)}")
+    if type:
+        params.append(type.upper())
+        where.append(f"e.type = ${len(params)}")
+    query = f"""
+        SELECT e.name, e.type, mode(e.country) AS country, mode(e.sector) AS sector,
+               count(DISTINCT e.article_id) AS articles,
+               count(DISTINCT a.source) AS outlets,
+               min(a.published) AS first_published, max(a.published) AS last_published
+        FROM entities e JOIN articles a ON a.id = e.article_id
+        {"WHERE " + " AND ".join(where) if where else ""}
+        GROUP BY e.name, e.type
+        ORDER BY articles DESC, e.name
+        {f"LIMIT {int(limit)}" if limit else ""}"""
+    with reading(db) as con:
+        return fetch(con, query, params)
+
+
+_EVENTS_SQL = """
+SELECT a.published, v.time_value, v.type, v.mode, v.modality,
+       (SELECT string_agg(e.name, '; ') FROM entities e
+         WHERE e.article_id = v.article_id AND list_contains(v.actors, e.id)) AS actors,
+       (SELECT string_agg(e.name, '; ') FROM entities e
+         WHERE e.article_id = v.article_id AND list_contains(v.recipients, e.id)) AS recipients,
+       coalesce(p.name, p.text) AS place, p.country, p.lat, p.lon,
+       coalesce(sq.value, sq.low) AS size, coalesce(dq.value, dq.low) AS dead,
+       coalesce(iq.value, iq.low) AS injured,
+       a.source AS outlet, v.text AS trigger, v.sentence_text AS sentence,
+       v.article_id, v.id AS event_id
+FROM events v
+JOIN articles a ON a.id = v.article_id
+LEFT JOIN places p ON p.article_id = v.article_id AND p.id = v.place
+LEFT JOIN quantities sq ON sq.article_id = v.article_id AND sq.id = v.size
+LEFT JOIN quantities dq ON dq.article_id = v.article_id AND dq.id = v.dead
+LEFT JOIN quantities iq ON iq.article_id = v.article_id AND iq.id = v.injured
+"""
+
+
+def events(db: Db, name: str | None = None, country: str | None = None,
+           type: str | None = None, since: Union[date, str, None] = None,
+           limit: int | None = 50) -> Rows:
+    """Events, newest first; ``name`` matches an actor, recipient or place, ``country`` the
+    place's country or an actor's."""
+    where, params = [], []
+    if type:
+        params.append(type.upper())
+        where.append(f"r.type = ${len(params)}")
+    if since:
+        params.append(str(since)[:10])
+        where.append(f"r.published >= CAST(${len(params)} AS DATE)")
+    if name:
+        params.append(f"%{name}%")
+        k = len(params)
+        where.append(f"(r.actors ILIKE ${k} OR r.recipients ILIKE ${k} OR r.place ILIKE ${k})")
+    if country:
+        params.append(country.upper())
+        k = len(params)
+        where.append(f"""(r.country = ${k} OR EXISTS (SELECT 1 FROM events v2 JOIN entities e
+                     ON e.article_id = v2.article_id AND list_contains(v2.actors, e.id)
+                     WHERE v2.article_id = r.article_id AND v2.id = r.event_id AND e.country = ${k}))""")
+    query = (f"SELECT * FROM ({_EVENTS_SQL}) AS r "
+             + ("WHERE " + " AND ".join(where) if where else "")
+             + " ORDER BY r.published DESC NULLS LAST, r.article_id, r.event_id"
+             + (f" LIMIT {int(limit)}" if limit else ""))
+    with reading(db) as con:
+        return fetch(con, query, params)
+
+
+__all__ = ["sql", "claims_about", "reconcile", "entities", "events", "Estimate", "QueryError",
+           "StoreError"]
