@@ -38,7 +38,7 @@ docs: $(VENV)/.installed
 
 # Re-pin every installed package after changing dependencies in pyproject.toml.
 lock: $(VENV)/.installed
-	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+	$(PY) -m pip freeze --exclude-editable | grep -v "^-e" | sed -E "s/^([A-Za-z0-9_.-]+) @ .*\/[A-Za-z0-9_.]+-([0-9][^-]*)-py.*/\1==\2/" > requirements.lock
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache
