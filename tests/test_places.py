@@ -84,3 +84,30 @@ def test_example_places(pipeline, example_text):
     assert washington.reading == "government" and washington.country == "USA"
     seoul_place = by_start[example_text.index("Seoul have")]
     assert seoul_place.reading == "place"
+
+
+def test_country_acted_upon_reads_as_government(places):
+    got = places("Britain accuses Russia of the poisoning and held talks with France.")
+    assert only(got, "Russia").reading == "government"
+    assert only(got, "France").reading == "government"
+
+
+def test_country_visited_stays_a_place(places):
+    got = places("The minister visited France last week.")
+    assert only(got, "France").reading == "place"
+
+
+def test_adjectival_demonym_is_its_country(places):
+    got = places("Russian troops crossed the border on Monday.")
+    assert only(got, "Russian").country == "RUS"
+
+
+def test_new_york_is_the_city_and_the_atlantic_the_ocean(places):
+    got = places("Flights from New York across the Atlantic were cancelled.")
+    assert only(got, "New York").feature == "city"
+    assert only(got, "Atlantic").feature == "water"
+
+
+def test_bare_compass_word_is_no_place(places):
+    got = places("West and South traded goals before the break.")
+    assert not any(p.text in ("West", "South") for p in got)

