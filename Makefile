@@ -6,12 +6,12 @@ SHARED ?= ../shared
 DEMO_ARTICLE := $(firstword $(wildcard $(SHARED)/examples/kursk-2024-10-31.txt) examples/mosul-2016-10-20.txt)
 DEMO_DATE := $(if $(findstring kursk,$(DEMO_ARTICLE)),2024-10-31,2016-10-20)
 
-.PHONY: demo test eval bench docs lock clean
+.PHONY: demo test eval bench docs lock clean train-events
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade "pip==26.3"
-	$(PY) -m pip install -q -c requirements.lock -e ".[test,eval,bench]"
+	$(PY) -m pip install -q -c requirements.lock -e ".[test,eval,bench,spark]"
 	touch $@
 
 demo: $(VENV)/.installed
@@ -28,6 +28,10 @@ eval: $(VENV)/.installed
 	$(VENV)/bin/newsgraph eval attribution --data $(SHARED)/data/quotes/polnear --out benchmarks/results/eval-attribution.md
 	$(VENV)/bin/newsgraph eval geo --data $(SHARED)/data/geo --out benchmarks/results/eval-geo.md
 	$(VENV)/bin/newsgraph eval events --data $(SHARED)/data/events --out benchmarks/results/eval-events.md
+
+# The events classifier (src/newsgraph/lexicon/event_model.json) from cameo/cameo_class.
+train-events: $(VENV)/.installed
+	$(PY) -m newsgraph.evaluate.train_events --data $(SHARED)/data/events --out src/newsgraph/lexicon/event_model.json
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_analyze.py --data $(SHARED)/data/news --out benchmarks/results/bench-analyze.md

@@ -17,6 +17,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn news reports into sourced, queryable evidence.")
 eval_app = typer.Typer(no_args_is_help=True, help="Measure quality against gold data sets.")
 app.add_typer(eval_app, name="eval")
+export_app = typer.Typer(no_args_is_help=True, help="Write corpus tables to files: an "
+                         "ACLED-like event table, places for maps.")
+app.add_typer(export_app, name="export")
 
 err_console = Console(stderr=True)
 
@@ -98,6 +101,21 @@ class ListFormat(str, Enum):
 
 
 ListFormatOption = typer.Option(ListFormat.table, "--format", "-f", help="table, json or csv.")
+ExportOption = typer.Option(None, "--export", help="Write the rows to FILE instead: .csv, "
+                            ".jsonl, .json, .parquet or .geojson (rows with lat/lon).")
+
+
+def _export(rows: list, path: Path) -> None:
+    """Write rows to a file (its name says the format) and say so on stderr."""
+    from .corpus import export
+
+    try:
+        written = export.export(rows, path)
+    except (export.ExportError, OSError) as err:
+        fail(str(err))
+    skipped = len(rows) - written
+    err_console.print(f"wrote {written:,} rows to {path}" + (
+        f" ({skipped:,} without coordinates left out)" if skipped else ""), highlight=False)
 
 
 def _check_date(value: Optional[str], option: str) -> Optional[str]:
@@ -199,11 +217,38 @@ def ingest(
         raise typer.Exit(1)
 
 
+@app.command()
+def spark(
+    paths: list[str] = typer.Argument(..., help="Files or folders, as for ingest."),
+    out: Path = typer.Option(..., "--out", help="Folder for the Parquet tables (replaced); "
+                             "query it with --db FOLDER."),
+    master: str = typer.Option("local[2]", "--master", help="Spark master URL."),
+    published: Optional[str] = typer.Option(None, "--published", "-p",
+                                            help="Publication date YYYY-MM-DD when none is found."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Articles per batch."),
+    source: Optional[str] = typer.Option(None, help="Outlet for documents that name none."),
+    model: Optional[str] = ModelOption,
+) -> None:
+    """Analyse documents on Apache Spark, one task per file; Parquet in the store's schema."""
+    import json
+
+    from .corpus import spark as spark_runner
+
+    published = _check_date(published, "--published")
+    try:
+        summary = spark_runner.run(paths, out, master=master, published=published,
+                                   source=source, batch_size=batch_size, model=model)
+    except RuntimeError as err:
+        fail(str(err))
+    sys.stdout.write(json.dumps(summary.to_dict(), indent=1) + "\n")
+
+
 @app.command("sql")
 def sql_command(
     query: str = typer.Argument(..., help="SQL (DuckDB dialect); read-only."),
     db: Path = DbOption,
     fmt: ListFormat = ListFormatOption,
+    export: Optional[Path] = ExportOption,
 ) -> None:
     """Run read-only SQL on the corpus database."""
     from .corpus import queries
@@ -212,6 +257,8 @@ def sql_command(
         rows = queries.sql(db, query)
     except (queries.QueryError, queries.StoreError) as err:
         fail(str(err))
+    if export:
+        return _export(rows, export)
     _emit(rows, fmt)
 
 
@@ -224,6 +271,7 @@ def claims(
     limit: Optional[int] = typer.Option(None, "--limit", help="At most N claims."),
     db: Path = DbOption,
     fmt: ListFormat = ListFormatOption,
+    export: Optional[Path] = ExportOption,
 ) -> None:
     """Numeric claims about a thing across articles and outlets, reconciled over time."""
     from .corpus import output, queries
@@ -239,6 +287,8 @@ def claims(
     for row in rows:
         row["bounds"] = output.bounds(row)
         row["place"] = "; ".join(p["name"] or "" for p in row.get("places") or [])
+    if export:
+        return _export(rows, export)
     if fmt is ListFormat.json:
         sys.stdout.write(output.to_json({"claims": rows,
                                          "estimates": [e.to_dict() for e in estimates]}))
@@ -251,7 +301,7 @@ def claims(
     if estimates:
         est = [{"period": e.period, "place": e.place, "estimate": output.bounds(
                     {"low": e.low, "high": e.high}), "claims": e.claims,
-                "outlets": e.outlets, "conflicts": len(e.conflicts),
+                "outlets": e.outlets, "conflicts": len(e.conflicts), "copies": e.copies,
                 "note": "; ".join((["disputed: another interval fits as many"] if e.disputed
                                    else []) + e.notes)} for e in estimates]
         _emit(est, fmt, title="Estimates (the interval most sources allow)")
@@ -265,6 +315,7 @@ def entities(
     limit: int = typer.Option(50, "--limit", help="At most N rows (0: all)."),
     db: Path = DbOption,
     fmt: ListFormat = ListFormatOption,
+    export: Optional[Path] = ExportOption,
 ) -> None:
     """Actors across the corpus, most widely reported first."""
     from .corpus import queries
@@ -273,6 +324,8 @@ def entities(
         rows = queries.entities(db, name=name, country=country, type=type, limit=limit or None)
     except (queries.QueryError, queries.StoreError) as err:
         fail(str(err))
+    if export:
+        return _export(rows, export)
     _emit(rows, fmt)
 
 
@@ -286,6 +339,7 @@ def events(
     limit: int = typer.Option(50, "--limit", help="At most N rows (0: all)."),
     db: Path = DbOption,
     fmt: ListFormat = ListFormatOption,
+    export: Optional[Path] = ExportOption,
 ) -> None:
     """Events across the corpus, newest first."""
     from .corpus import queries
@@ -296,9 +350,49 @@ def events(
                               limit=limit or None)
     except (queries.QueryError, queries.StoreError) as err:
         fail(str(err))
+    if export:
+        return _export(rows, export)
     _emit(rows, fmt, None if fmt is not ListFormat.table else
           ["published", "type", "actors", "recipients", "place", "dead", "injured", "outlet",
            "sentence"])
+
+
+@export_app.command("acled")
+def export_acled(
+    out: Path = typer.Option(..., "--out", help="File to write: .csv, .jsonl, .json, .parquet "
+                             "or .geojson."),
+    db: Path = DbOption,
+    since: Optional[str] = typer.Option(None, help="Events dated on or after YYYY-MM-DD."),
+    country: Optional[str] = typer.Option(None, "--country", help="ISO alpha-3 code of the place."),
+    type: Optional[str] = typer.Option(None, "--type", help="PLOVER type (ASSAULT, PROTEST ...)."),
+) -> None:
+    """One row per event in the manner of ACLED: date, type, actors, place, sizes, source, notes."""
+    from .corpus import queries
+
+    since = _check_date(since, "--since")
+    try:
+        rows = queries.acled(db, since=since, country=country, type=type)
+    except (queries.QueryError, queries.StoreError) as err:
+        fail(str(err))
+    _export(rows, out)
+
+
+@export_app.command("places")
+def export_places(
+    out: Path = typer.Option(..., "--out", help="File to write: .geojson, .csv, .jsonl, .json "
+                             "or .parquet."),
+    db: Path = DbOption,
+    name: Optional[str] = typer.Option(None, "--name", help="Part of the place's name."),
+    country: Optional[str] = typer.Option(None, "--country", help="ISO alpha-3 code."),
+) -> None:
+    """Resolved places across the corpus with coordinates and counts (GeoJSON for maps)."""
+    from .corpus import queries
+
+    try:
+        rows = queries.places(db, name=name, country=country)
+    except (queries.QueryError, queries.StoreError) as err:
+        fail(str(err))
+    _export(rows, out)
 
 
 def _report(task: str, data: Path, out: Optional[Path], **kwargs) -> None:

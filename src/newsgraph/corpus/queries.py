@@ -119,7 +119,7 @@ SELECT m.article_id, m.claim_id, m.quantity_id, m.quantity, m.value, m.low, m.hi
        e.country AS speaker_country, a.source AS outlet, a.published, m.said_on,
        CASE WHEN regexp_full_match(coalesce(m.said_on, ''), '\\d{{4}}-\\d{{2}}-\\d{{2}}')
             THEN m.said_on ELSE strftime(a.published, '%Y-%m-%d') END AS date,
-       m.modality, m.claim_kind, m.claim, a.title, a.url, a.read_from,
+       m.modality, m.claim_kind, m.claim, a.title, a.url, a.read_from, a.cluster_id,
        (SELECT list({{'name': coalesce(p.name, p.text), 'country': p.country,
                       'feature': p.feature, 'geonameid': p.geonameid}} ORDER BY p.start)
           FROM places p WHERE p.article_id = m.article_id AND list_contains(m.place_ids, p.id))
@@ -177,6 +177,7 @@ class Estimate:
     conflicts: list[str] = field(default_factory=list)  # keys of the claims flagged
     disputed: bool = False  # another, equally supported interval exists
     notes: list[str] = field(default_factory=list)
+    copies: int = 0  # claims left out as copies of a claim from the same story cluster
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -237,15 +238,24 @@ def reconcile(rows: Rows, period: str = "month") -> list[Estimate]:
     Claims about different places are not compared, except that a place inside a country may
     not exceed the country's figure (``as many as 8,000 in Kursk`` fits ``at least 10,000 in
     Russia``). Claims without a place are compared with the most common place of their period.
-    Each row gets ``flag``: ``consistent``, ``conflict`` or empty (not reconciled)."""
+    A near-duplicate (a wire copy in the same ``cluster_id``) repeating the same figure about
+    the same place counts once: it is flagged ``copy`` and left out of the vote.
+    Each row gets ``flag``: ``consistent``, ``conflict``, ``copy`` or empty (not reconciled)."""
     groups: dict[tuple[str, tuple], list[dict]] = {}
     unplaced: dict[str, list[dict]] = {}
+    copies: dict[tuple, int] = {}
+    owners = _cluster_owners([r for r in rows if reconcilable(r)], period)
     for row in rows:
         row["flag"] = ""
         if not reconcilable(row):
             continue
         p = period_of(row.get("date"), period)
         key = scope(row)
+        if row.get("cluster_id"):
+            if owners[_figure(row, period)] != row["article_id"]:
+                row["flag"] = "copy"
+                copies[(p, key)] = copies.get((p, key), 0) + 1
+                continue
         if key == (None, None):
             unplaced.setdefault(p, []).append(row)
         else:
@@ -257,8 +267,26 @@ def reconcile(rows: Rows, period: str = "month") -> list[Estimate]:
     estimates = []
     for (p, (country, place)), members in sorted(groups.items(), key=lambda kv: str(kv[0])):
         estimates.append(_estimate(p, country, place, members))
+        estimates[-1].copies = copies.get((p, (country, place)), 0)
     _check_nesting(estimates, groups)
     return estimates
+
+
+def _figure(row: dict, period: str) -> tuple:
+    """A figure as a story cluster states it: same cluster, period, place and interval."""
+    return (row["cluster_id"], period_of(row.get("date"), period), scope(row), interval(row))
+
+
+def _cluster_owners(rows: Rows, period: str) -> dict[tuple, str]:
+    """For each figure of a cluster, the article whose claim counts: the cluster's first stored
+    article (its id is the cluster id) when it states the figure, else the oldest that does."""
+    owners: dict[tuple, str] = {}
+    for row in rows:
+        if row.get("cluster_id"):
+            figure = _figure(row, period)
+            if figure not in owners or row["article_id"] == row["cluster_id"]:
+                owners[figure] = row["article_id"]
+    return owners
 
 
 def _estimate(period: str, country: str | None, place: str | None, members: list[dict]) -> Estimate:
@@ -374,5 +402,160 @@ def events(db: Db, name: str | None = None, country: str | None = None,
         return fetch(con, query, params)
 
 
-__all__ = ["sql", "claims_about", "reconcile", "entities", "events", "Estimate", "QueryError",
+# --- places and the ACLED-like event table ---------------------------------------------------------
+
+def places(db: Db, name: str | None = None, country: str | None = None,
+           limit: int | None = None) -> Rows:
+    """Resolved places across articles (one row per GeoNames place), most widely reported first,
+    with coordinates for maps."""
+    where, params = ["p.geonameid IS NOT NULL"], []
+    if name:
+        params.append(f"%{name}%")
+        where.append(f"(p.name ILIKE ${len(params)} OR p.text ILIKE ${len(params)})")
+    if country:
+        params.append(country.upper())
+        where.append(f"p.country = ${len(params)}")
+    query = f"""
+        SELECT p.geonameid, any_value(p.name) AS name, any_value(p.feature) AS feature,
+               any_value(p.country) AS country, any_value(p.admin1) AS admin1,
+               any_value(p.lat) AS lat, any_value(p.lon) AS lon,
+               count(*) AS mentions, count(DISTINCT p.article_id) AS articles,
+               count(DISTINCT a.source) AS outlets,
+               count(*) FILTER (WHERE p.reading = 'government') AS government_readings,
+               min(a.published) AS first_published, max(a.published) AS last_published
+        FROM places p JOIN articles a ON a.id = p.article_id
+        WHERE {" AND ".join(where)}
+        GROUP BY p.geonameid
+        ORDER BY articles DESC, mentions DESC, name
+        {f"LIMIT {int(limit)}" if limit else ""}"""
+    with reading(db) as con:
+        return fetch(con, query, params)
+
+
+_ACLED_SQL = """
+SELECT v.article_id, v.id AS event_id, v.time_value, t.begin AS time_begin,
+       t.until AS time_until, a.published, v.type, v.mode, v.cameo, v.contexts,
+       (SELECT list({'name': e.name, 'country': e.country, 'sector': e.sector}
+                    ORDER BY list_position(v.actors, e.id))
+          FROM entities e WHERE e.article_id = v.article_id AND list_contains(v.actors, e.id))
+         AS actor_list,
+       (SELECT list({'name': e.name, 'country': e.country, 'sector': e.sector}
+                    ORDER BY list_position(v.recipients, e.id))
+          FROM entities e WHERE e.article_id = v.article_id AND list_contains(v.recipients, e.id))
+         AS recipient_list,
+       p.country AS iso3, p.admin1, coalesce(p.name, p.text) AS location, p.lat, p.lon,
+       p.feature AS place_feature,
+       coalesce(sq.value, sq.low) AS size, coalesce(dq.value, dq.low) AS fatalities,
+       coalesce(iq.value, iq.low) AS injured,
+       a.source AS outlet, coalesce(se.name, c.source_text) AS source_speaker,
+       v.modality, v.sentence_text AS notes, a.url, a.title, a.cluster_id
+FROM events v
+JOIN articles a ON a.id = v.article_id
+LEFT JOIN times t ON t.article_id = v.article_id AND t.id = v.time
+LEFT JOIN places p ON p.article_id = v.article_id AND p.id = v.place
+LEFT JOIN quantities sq ON sq.article_id = v.article_id AND sq.id = v.size
+LEFT JOIN quantities dq ON dq.article_id = v.article_id AND dq.id = v.dead
+LEFT JOIN quantities iq ON iq.article_id = v.article_id AND iq.id = v.injured
+LEFT JOIN claims c ON c.article_id = v.article_id AND c.id = v.claim
+LEFT JOIN entities se ON se.article_id = v.article_id AND se.id = c.source
+"""
+
+ACLED_COLUMNS = [
+    "event_id", "event_date", "year", "time_precision", "time_value", "event_type",
+    "sub_event_type", "cameo_root", "actor1", "actor1_country", "actor1_sector", "assoc_actor_1",
+    "actor2", "actor2_country", "actor2_sector", "assoc_actor_2", "country", "iso3", "admin1",
+    "location", "latitude", "longitude", "geo_feature", "size", "fatalities", "injured",
+    "source", "source_speaker", "modality", "notes", "article_id", "url", "title", "published",
+    "cluster_id"]
+
+
+def event_date(row: dict) -> tuple[str | None, int | None]:
+    """(ISO date, ACLED-style precision: 1 day, 2 week or a few days, 3 month or longer) of an
+    event, from its TIMEX3 value, else its time's interval, else the article's date."""
+    value = row.get("time_value") or ""
+    if re.match(r"\d{4}-\d{2}-\d{2}", value):
+        return value[:10], 1
+    begin, until = row.get("time_begin"), row.get("time_until")
+    if begin:
+        try:
+            days = (date.fromisoformat(until) - date.fromisoformat(begin)).days if until else 99
+        except ValueError:
+            days = 99
+        return begin[:10], 1 if days <= 1 else 2 if days <= 8 else 3
+    if re.match(r"\d{4}-\d{2}$", value):
+        return value + "-01", 3
+    published = row.get("published")
+    if published is not None:
+        return str(published)[:10], 3
+    return None, None
+
+
+def _country_name(iso3: str | None) -> str | None:
+    if not iso3:
+        return None
+    try:
+        from ..gazetteer import default
+
+        entry = default().country(iso3)
+        return entry.name if entry else iso3
+    except Exception:  # the gazetteer is not built here: the code is better than nothing
+        return iso3
+
+
+def _actors(people: list | None, n: int) -> dict:
+    people = [p for p in (people or []) if p]
+    first = people[0] if people else {}
+    return {f"actor{n}": first.get("name"), f"actor{n}_country": first.get("country"),
+            f"actor{n}_sector": first.get("sector"),
+            f"assoc_actor_{n}": "; ".join(p["name"] for p in people[1:] if p.get("name")) or None}
+
+
+def acled(db: Db, since: Union[date, str, None] = None, country: str | None = None,
+          type: str | None = None, limit: int | None = None) -> Rows:
+    """One row per event in the manner of ACLED: date, PLOVER type, CAMEO root, first actor and
+    recipient (with country and sector; the others as associated actors), the place, sizes, the
+    outlet and the speaker of the claim that reports it, and the sentence as notes."""
+    where, params = [], []
+    if type:
+        params.append(type.upper())
+        where.append(f"v.type = ${len(params)}")
+    if country:
+        params.append(country.upper())
+        where.append(f"p.country = ${len(params)}")
+    query = (_ACLED_SQL + ("WHERE " + " AND ".join(where) if where else "")
+             + " ORDER BY a.published NULLS LAST, v.article_id, v.start")
+    with reading(db) as con:
+        raw = fetch(con, query, params)
+    out: Rows = []
+    countries: dict[str | None, str | None] = {}
+    for r in raw:
+        day, precision = event_date(r)
+        if since is not None and (day is None or day < str(since)[:10]):
+            continue
+        if r["iso3"] not in countries:
+            countries[r["iso3"]] = _country_name(r["iso3"])
+        row = {"event_id": f"{r['article_id']}/{r['event_id']}", "event_date": day,
+               "year": int(day[:4]) if day else None, "time_precision": precision,
+               "time_value": r["time_value"], "event_type": r["type"],
+               "sub_event_type": r["mode"], "cameo_root": r["cameo"],
+               **_actors(r["actor_list"], 1), **_actors(r["recipient_list"], 2),
+               "country": countries[r["iso3"]], "iso3": r["iso3"], "admin1": r["admin1"],
+               "location": r["location"], "latitude": r["lat"], "longitude": r["lon"],
+               "geo_feature": r["place_feature"], "size": _whole(r["size"]),
+               "fatalities": _whole(r["fatalities"]), "injured": _whole(r["injured"]),
+               "source": r["outlet"], "source_speaker": r["source_speaker"],
+               "modality": r["modality"], "notes": r["notes"], "article_id": r["article_id"],
+               "url": r["url"], "title": r["title"], "published": r["published"],
+               "cluster_id": r["cluster_id"]}
+        out.append({k: row[k] for k in ACLED_COLUMNS})
+        if limit and len(out) >= limit:
+            break
+    return out
+
+
+def _whole(value: Any) -> int | None:
+    return None if value is None else int(round(float(value)))
+
+
+__all__ = ["sql", "claims_about", "reconcile", "entities", "events", "places", "acled", "Estimate", "QueryError",
            "StoreError"]

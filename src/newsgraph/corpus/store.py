@@ -31,8 +31,9 @@ import duckdb
 
 from ..errors import DocumentError
 from ..record import ITEM_LISTS, Article, Entity, Mention, Record
+from . import neardup
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: articles.cluster_id, minhashes, minhash_bands
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def record_columns(table: str, cls: type) -> list[Column]:
 def _item_tables() -> dict[str, list[Column]]:
     tables = {"articles": record_columns("articles", Article) + [
         Column("seen", "INTEGER"), Column("read_from", "VARCHAR"), Column("run_id", "VARCHAR"),
-        Column("ingested", "TIMESTAMPTZ")]}
+        Column("ingested", "TIMESTAMPTZ"), Column("cluster_id", "VARCHAR")]}
     for name, cls in ITEM_LISTS.items():
         tables[name] = [Column("article_id", "VARCHAR")] + record_columns(name, cls)
         if cls is Entity:
@@ -113,6 +114,9 @@ OTHER_TABLES = {
              Column("duplicates", "BIGINT"), Column("skipped", "BIGINT"),
              Column("errors", "BIGINT"), Column("version", "VARCHAR")],
     "meta": [Column("key", "VARCHAR PRIMARY KEY"), Column("value", "VARCHAR")],
+    # near-duplicates: each article's MinHash signature, and one row per band for lookups
+    "minhashes": [Column("article_id", "VARCHAR"), Column("signature", "UINTEGER[]")],
+    "minhash_bands": [Column("key", "BIGINT"), Column("article_id", "VARCHAR")],
 }
 
 
@@ -138,6 +142,8 @@ class StoreError(RuntimeError):
 def connect(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection to the store, with one-line errors for the usual problems."""
     path = Path(db)
+    if path.is_dir():
+        return parquet_views(path)
     if read_only and not path.exists():
         raise StoreError(f"{db}: no such database (create it with `newsgraph ingest`)")
     try:
@@ -149,6 +155,24 @@ def connect(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnectio
         raise StoreError(f"{db}: {msg}") from None
     except duckdb.Error as err:
         raise StoreError(f"{db}: {str(err).splitlines()[0]}") from None
+
+
+def parquet_views(folder: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB whose tables are views over a folder of Parquet, one sub-folder per
+    table (what ``newsgraph spark`` writes); tables the folder lacks are empty."""
+    con = duckdb.connect()
+    for statement in ddl():
+        con.execute(statement)
+    for name, cols in {**TABLES, **OTHER_TABLES}.items():
+        files = sorted((folder / name).glob("*.parquet")) if (folder / name).is_dir() else []
+        if not files:
+            continue
+        # the store's column order and types (JSON columns travel as text in Parquet)
+        casts = ", ".join(f'CAST("{c.name}" AS {c.sql.split()[0]}) AS "{c.name}"' for c in cols)
+        pattern = str(folder / name / "*.parquet").replace("'", "''")
+        con.execute(f'DROP TABLE "{name}"')
+        con.execute(f"CREATE VIEW \"{name}\" AS SELECT {casts} FROM read_parquet('{pattern}')")
+    return con
 
 
 @dataclass
@@ -171,6 +195,9 @@ class Store:
         self.con = connect(db)
         for statement in ddl():
             self.con.execute(statement)
+        # a store made before near-duplicates: every old article is its own cluster
+        self.con.execute("ALTER TABLE articles ADD COLUMN IF NOT EXISTS cluster_id VARCHAR")
+        self.con.execute("UPDATE articles SET cluster_id = id WHERE cluster_id IS NULL")
         self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
                          [str(SCHEMA_VERSION)])
 
@@ -262,28 +289,44 @@ class Store:
                         stamp: datetime) -> None:
         if not records:
             return
-        articles: dict[str, list] = {c.name: [] for c in TABLES["articles"]}
-        for record, read_from in records:
-            a = record.article
-            for c in record_columns("articles", Article):
-                articles[c.name].append(getattr(a, c.name))
-            articles["seen"].append(1)
-            articles["read_from"].append(read_from)
-            articles["run_id"].append(run_id)
-            articles["ingested"].append(stamp)
-        self._insert_rows("articles", articles)
-        for table, cls in ITEM_LISTS.items():
-            rows = _item_rows(table, [(r.article.id, getattr(r, table)) for r, _ in records])
-            self._insert_rows(table, rows)
-        mentions: dict[str, list] = {c.name: [] for c in TABLES["mentions"]}
-        for record, _ in records:
-            for entity in record.entities:
-                for m in entity.mentions:
-                    mentions["article_id"].append(record.article.id)
-                    mentions["entity_id"].append(entity.id)
-                    for c in TABLES["mentions"][2:]:
-                        mentions[c.name].append(getattr(m, c.name))
-        self._insert_rows("mentions", mentions)
+        signatures = {r.article.id: neardup.signature(r.article.text) for r, _ in records}
+        clusters = self.clusters(signatures)
+        for table, columns in record_rows(records, run_id, stamp, clusters, signatures).items():
+            self._insert_rows(table, columns)
+
+    # --- near-duplicates ------------------------------------------------------------------------
+
+    def clusters(self, signatures: dict[str, list[int] | None]) -> dict[str, str]:
+        """The cluster of each new article: that of the most similar stored (or earlier in the
+        batch) text whose estimated similarity reaches the threshold, else its own id."""
+        keys = {aid: neardup.band_keys(sig) for aid, sig in signatures.items() if sig}
+        wanted = sorted({k for ks in keys.values() for k in ks})
+        stored: dict[str, tuple[list[int], str]] = {}
+        by_key: dict[int, set[str]] = {}
+        if wanted:
+            rows = self.con.execute(
+                """SELECT b.key, b.article_id, m.signature, a.cluster_id
+                   FROM minhash_bands b
+                   JOIN (SELECT unnest($1::BIGINT[]) AS key) w ON w.key = b.key
+                   JOIN minhashes m ON m.article_id = b.article_id
+                   JOIN articles a ON a.id = b.article_id""", [wanted]).fetchall()
+            for key, aid, sig, cluster in rows:
+                stored[aid] = (list(sig), cluster or aid)
+                by_key.setdefault(key, set()).add(aid)
+        out: dict[str, str] = {}
+        for aid, sig in signatures.items():
+            best, best_sim = aid, 0.0
+            if sig:
+                for other in sorted({o for k in keys[aid] for o in by_key.get(k, ())} - {aid}):
+                    other_sig, cluster = stored[other]
+                    sim = neardup.similarity(sig, other_sig)
+                    if sim >= neardup.THRESHOLD and sim > best_sim:
+                        best, best_sim = cluster, sim
+                for k in keys[aid]:  # later texts of the batch see this one
+                    by_key.setdefault(k, set()).add(aid)
+                stored[aid] = (sig, best)
+            out[aid] = best
+        return out
 
     def _insert_copies(self, copies: Sequence[Copy], run_id: str, stamp: datetime) -> None:
         if not copies:
@@ -333,6 +376,51 @@ class Store:
             params.append(values)
         names = ", ".join(f'"{c.name}"' for c in cols)
         self.con.execute(f'INSERT INTO "{table}" ({names}) SELECT {", ".join(selects)}', params)
+
+
+def record_rows(records: Sequence[tuple[Record, str | None]], run_id: str | None,
+                stamp: datetime | None, clusters: dict[str, str] | None = None,
+                signatures: dict[str, list[int] | None] | None = None) -> dict[str, dict[str, list]]:
+    """Column lists for every table a batch of records fills (each record with where it was
+    read from): the one place a record becomes rows, for the store and for Spark alike."""
+    out: dict[str, dict[str, list]] = {}
+    articles: dict[str, list] = {c.name: [] for c in TABLES["articles"]}
+    for record, read_from in records:
+        a = record.article
+        for c in record_columns("articles", Article):
+            articles[c.name].append(getattr(a, c.name))
+        articles["seen"].append(1)
+        articles["read_from"].append(read_from)
+        articles["run_id"].append(run_id)
+        articles["ingested"].append(stamp)
+        articles["cluster_id"].append((clusters or {}).get(a.id, a.id))
+    out["articles"] = articles
+    for table in ITEM_LISTS:
+        out[table] = _item_rows(table, [(r.article.id, getattr(r, table)) for r, _ in records])
+    mentions: dict[str, list] = {c.name: [] for c in TABLES["mentions"]}
+    for record, _ in records:
+        for entity in record.entities:
+            for m in entity.mentions:
+                mentions["article_id"].append(record.article.id)
+                mentions["entity_id"].append(entity.id)
+                for c in TABLES["mentions"][2:]:
+                    mentions[c.name].append(getattr(m, c.name))
+    out["mentions"] = mentions
+    if signatures is None:
+        signatures = {r.article.id: neardup.signature(r.article.text) for r, _ in records}
+    minhashes: dict[str, list] = {"article_id": [], "signature": []}
+    bands: dict[str, list] = {"key": [], "article_id": []}
+    for aid, sig in signatures.items():
+        if not sig:
+            continue
+        minhashes["article_id"].append(aid)
+        minhashes["signature"].append(sig)
+        for key in neardup.band_keys(sig):
+            bands["key"].append(key)
+            bands["article_id"].append(aid)
+    out["minhashes"] = minhashes
+    out["minhash_bands"] = bands
+    return out
 
 
 def _item_rows(table: str, items_by_article: Iterable[tuple[str, list]]) -> dict[str, list]:

@@ -1,0 +1,76 @@
+"""Near-duplicates: syndicated wire copies (the same story lightly edited) found by MinHash.
+
+A text becomes the set of its word 5-grams (lower-cased, numbers kept, so a changed toll makes a
+different story), each hashed once with BLAKE2b to 32 bits; NUM_PERM multiply-add-shift hash
+functions (``(a * x + b) >> 32`` over 64 bits, a odd) permute those, and the signature keeps each
+function's minimum. Two signatures agree at a position with probability equal to the texts'
+Jaccard similarity. For lookups the signature is cut into BANDS bands of ROWS values; texts that
+share a band's hash are candidates, kept when their estimated similarity reaches THRESHOLD.
+
+Texts shorter than MIN_SHINGLES 5-grams get no signature: short items (headlines, briefs,
+templated bulletins) differ in too few words to tell a copy from a new report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+
+import numpy as np
+
+SHINGLE = 5
+NUM_PERM = 128
+BANDS = 32
+ROWS = NUM_PERM // BANDS  # 4: candidates from a Jaccard of about (1/32)**(1/4) = 0.42
+THRESHOLD = 0.7  # estimated Jaccard of 5-grams at which a text is a copy of another
+MIN_SHINGLES = 40
+SEED = 20240531
+
+_WORD = re.compile(r"[^\W_]+")
+_MASK32 = np.uint64(0xFFFFFFFF)
+
+
+def _parameters() -> tuple[np.ndarray, np.ndarray]:
+    """The hash functions' (a, b): fixed, so signatures stay comparable across runs."""
+    rng = np.random.default_rng(SEED)
+    a = rng.integers(1, 2**63, size=NUM_PERM, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64)
+    return a, b
+
+
+_A, _B = _parameters()
+
+
+def shingles(text: str) -> set[bytes]:
+    """The text's word 5-grams, lower-cased."""
+    words = _WORD.findall(text.lower())
+    return {" ".join(words[i:i + SHINGLE]).encode("utf-8")
+            for i in range(max(0, len(words) - SHINGLE + 1))}
+
+
+def signature(text: str) -> list[int] | None:
+    """The MinHash signature of the text (NUM_PERM 32-bit values), or None when it is short."""
+    grams = shingles(text)
+    if len(grams) < MIN_SHINGLES:
+        return None
+    hashed = np.fromiter((struct.unpack("<I", hashlib.blake2b(g, digest_size=4).digest())[0]
+                          for g in grams), dtype=np.uint64, count=len(grams))
+    with np.errstate(over="ignore"):  # the products wrap around 2**64 on purpose
+        permuted = (_A[:, None] * hashed[None, :] + _B[:, None]) >> np.uint64(32)
+    return (permuted & _MASK32).min(axis=1).astype(np.uint32).tolist()
+
+
+def band_keys(sig: list[int]) -> list[int]:
+    """One 63-bit key per band (the band's number is hashed in, so keys of different bands never
+    collide)."""
+    keys = []
+    for band in range(BANDS):
+        chunk = struct.pack(f"<H{ROWS}I", band, *sig[band * ROWS:(band + 1) * ROWS])
+        keys.append(int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "little") >> 1)
+    return keys
+
+
+def similarity(a: list[int], b: list[int]) -> float:
+    """Estimated Jaccard similarity of two texts from their signatures."""
+    return sum(x == y for x, y in zip(a, b)) / NUM_PERM

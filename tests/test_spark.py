@@ -1,0 +1,81 @@
+"""`newsgraph spark` in local[2] mode writes the same records as `ingest` for the same input,
+as Parquet in the store's schema that the query commands read with --db FOLDER."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'newsgraph[spark]')")
+if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+    pytest.skip("Spark needs Java (no java on PATH, no JAVA_HOME)", allow_module_level=True)
+
+from newsgraph.corpus import ingest, queries  # noqa: E402
+from newsgraph.corpus import spark as spark_runner  # noqa: E402
+from newsgraph.corpus.store import OTHER_TABLES, TABLES, connect  # noqa: E402
+
+ARTICLES = {
+    "strike-2024-03-05.txt":
+        "Shelling kills civilians\n\nRussian forces shelled Kharkiv on Monday, killing 12 "
+        "civilians and wounding 30 others, the regional governor said on Tuesday.\n",
+    "protest-2024-03-06.txt":
+        "Protest in Tbilisi\n\nAbout 5,000 protesters marched in Tbilisi on Wednesday against "
+        "the new law, police said.\n",
+    "notes.jsonl":
+        '{"text": "At least 300 soldiers arrived in the port city on Friday, the navy said.", '
+        '"published": "2024-03-08", "source": "Harbour News"}\n'
+        '{"text": ""}\n',
+}
+RUN_COLUMNS = {"run_id", "ingested", "time"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, pipeline):
+    folder = tmp_path_factory.mktemp("spark-in")
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    db = folder.parent / "ingest.duckdb"
+    ingest([folder], db=db, pipeline=pipeline, source="Test Post")
+    out = folder.parent / "spark-out"
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    summary = spark_runner.run([folder], out, master="local[2]", source="Test Post")
+    return db, out, summary
+
+
+def rows(db: Path, table: str) -> list[tuple]:
+    cols = [c.name for c in {**TABLES, **OTHER_TABLES}[table] if c.name not in RUN_COLUMNS]
+    names = ", ".join(f'"{c}"' for c in cols)
+    con = connect(db, read_only=True)
+    try:
+        found = con.execute(f'SELECT {names} FROM "{table}"').fetchall()
+    finally:
+        con.close()
+    return sorted(found, key=repr)
+
+
+def test_one_task_per_file_and_a_summary(built):
+    _, out, summary = built
+    assert summary.files == 3 and summary.articles == 3 and summary.errors == 1
+    assert (out / "articles").is_dir() and list((out / "claims").glob("*.parquet"))
+
+
+def test_same_records_as_ingest(built):
+    db, out, _ = built
+    for table in list(TABLES) + ["minhashes", "minhash_bands", "errors"]:
+        assert rows(out, table) == rows(db, table), table
+    assert rows(out, "events"), "the input has events to compare"
+
+
+def test_queries_read_the_parquet_folder(built):
+    db, out, _ = built
+    assert queries.acled(out) == queries.acled(db)
+    assert queries.sql(out, "SELECT count(*) AS n FROM articles") == [{"n": 3}]
+    (row,) = queries.sql(out, "SELECT published, cluster_id, id FROM articles "
+                              "WHERE source = 'Harbour News'")
+    assert str(row["published"]) == "2024-03-08" and row["cluster_id"] == row["id"]
+    with pytest.raises(queries.QueryError):
+        queries.sql(out, "DROP VIEW articles")
