@@ -16,6 +16,9 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/newsgraph analyze $(DEMO_ARTICLE) --published $(DEMO_DATE) --format table
+	@mkdir -p out && rm -f out/demo.duckdb
+	$(VENV)/bin/newsgraph ingest $(DEMO_ARTICLE) examples --db out/demo.duckdb --no-progress
+	$(VENV)/bin/newsgraph claims --about troops --db out/demo.duckdb
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
