@@ -143,3 +143,38 @@ def test_long_article_is_linear(claims_pipeline):
         assert len(claims) >= n // 2
     # ten times the sentences may cost at most ~20 times the time (linear plus noise)
     assert timings[1] < max(timings[0], 0.01) * 25
+
+
+def test_double_apostrophe_quotes_pair_and_keep_their_marks(claims_pipeline):
+    text = ("The governor spoke after the vote. ''We did what the voters asked of us,'' "
+            "Governor Ann Ruiz said. ''Now the work begins.''")
+    _, cs = claims_of(claims_pipeline, text)
+    quotes = [c for k, _, c in cs if k == "quote"]
+    assert len(quotes) == 2
+    assert quotes[0].text.startswith("''We did") and quotes[0].text.endswith("us,''")
+    assert all(who == "Ann Ruiz" for k, who, _ in cs if k == "quote")
+
+
+def test_cue_inside_its_content(claims_pipeline):
+    text = "The new bridge, the mayor said, will open to traffic in the spring."
+    _, cs = claims_of(claims_pipeline, text)
+    reported = [c for k, _, c in cs if k == "reported"]
+    assert reported and "will open to traffic" in reported[0].text
+    assert reported[0].source_text == "the mayor"
+
+
+def test_participle_cue_takes_the_clause_subject(claims_pipeline):
+    text = ("Senator Paul Reyes voted against the budget on Friday, arguing that it cut "
+            "too deeply into school funding.")
+    _, cs = claims_of(claims_pipeline, text)
+    argued = [(who, c) for k, who, c in cs if c.cue == "arguing"]
+    assert argued and argued[0][0] == "Paul Reyes"
+    assert argued[0][1].text.startswith("that it cut too deeply")
+
+
+def test_nominal_cue_with_possessive_holder(claims_pipeline):
+    text = "The minister's claim that exports would double by next year surprised markets."
+    _, cs = claims_of(claims_pipeline, text)
+    nominal = [c for k, _, c in cs if c.cue == "claim"]
+    assert nominal and nominal[0].source_text == "The minister's"
+    assert nominal[0].text.startswith("that exports would double")

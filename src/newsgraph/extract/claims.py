@@ -41,9 +41,20 @@ _OBJECT_DEPS = frozenset({"dobj", "oprd", "xcomp", "ccomp", "dative", "attr"})
 _LOOKS_FORWARD = frozenset({"expect", "predict", "forecast", "anticipate", "plan", "intend",
                             "hope", "want", "aim", "vow", "pledge", "promise", "threaten",
                             "prepare", "project"})
+# Later children of a cue that continue its content.
+_GOES_ON = frozenset({"prep", "advcl", "dobj", "oprd", "xcomp", "ccomp", "attr", "acomp",
+                      "dative", "npadvmod", "advmod"})
 _OBJECT_PREPS = frozenset({"for", "of", "on", "about", "against", "as", "to", "that"})
 NEEDS_CLAUSE = _LEX["needs_clause"]
+# Cues whose object is what is said or thought ("announced a ceasefire", "believes the
+# story"), and those whose object is who is addressed ("told reporters").
+_SAYING = SPEECH | FINDING | COGNITION
+_ADDRESSING = frozenset({"tell", "ask", "inform", "brief", "urge", "warn", "call", "see", "hear",
+                         "know"})
 NOMINAL_SOURCES = _LEX["nominal_sources"]
+# Nouns that name something said or held, with its holder ("his claim that", "her view of").
+NOMINAL_CUES = _LEX["nominal_cues"]
+_NOMINAL_PREPS = frozenset({"of", "about", "on", "against", "for", "to"})
 
 _PERSONAL = {"he": "PERSON", "him": "PERSON", "his": "PERSON", "she": "PERSON",
              "her": "PERSON", "they": "GROUP", "them": "GROUP", "their": "GROUP",
@@ -66,7 +77,11 @@ class Quote:
 
 # --- finding quotation marks --------------------------------------------------------------------
 
-_MARKS = re.compile(r"[\"“”„«»]|(?<![\w])‘|’(?![\w])|\n[ \t]*\n")
+# Two apostrophes ('') stand for a double quotation mark in some archives' plain text.
+_MARKS = re.compile(r"''|[\"“”„«»]|(?<![\w])‘|’(?![\w])|\n[ \t]*\n")
+
+
+_CLOSING = frozenset('"”»’')
 
 
 def find_quotes(text: str) -> list[Quote]:
@@ -82,9 +97,10 @@ def find_quotes(text: str) -> list[Quote]:
         mark, pos = m.group(), m.start()
         if mark[0] == "\n":  # paragraph break
             if open_at is not None:
-                quotes.append(Quote(open_at + 1, _rstrip(text, open_at + 1, pos), open_at, carry))
+                inside = _inside(text, open_at)
+                quotes.append(Quote(inside, _rstrip(text, inside, pos), open_at, carry))
                 nxt = text[m.end():m.end() + 3].lstrip()
-                carry = nxt[:1] in ("“", '"', "«")
+                carry = nxt[:1] in ("“", '"', "«") or nxt.startswith("''")
             else:
                 carry = False
             open_at = single_at = None
@@ -95,14 +111,14 @@ def find_quotes(text: str) -> list[Quote]:
             # a second opening mark inside an open quote: the first was never closed; keep it
         elif mark in "”»":
             if open_at is not None:
-                quotes.append(Quote(open_at + 1, pos, open_at, carry))
+                quotes.append(Quote(_inside(text, open_at), pos, open_at, carry))
                 carry = False
                 open_at = None
-        elif mark == '"':
+        elif mark in ('"', "''"):
             if open_at is None:
                 open_at = pos
             else:
-                quotes.append(Quote(open_at + 1, pos, open_at, carry))
+                quotes.append(Quote(_inside(text, open_at), pos, open_at, carry))
                 carry = False
                 open_at = None
         elif open_at is None:  # single curly quotes
@@ -112,8 +128,21 @@ def find_quotes(text: str) -> list[Quote]:
                 quotes.append(Quote(single_at + 1, pos, single_at, False))
                 single_at = None
     if open_at is not None:
-        quotes.append(Quote(open_at + 1, _rstrip(text, open_at + 1, len(text)), open_at, carry))
+        inside = _inside(text, open_at)
+        quotes.append(Quote(inside, _rstrip(text, inside, len(text)), open_at, carry))
     return [q for q in quotes if q.end > q.start]
+
+
+def _inside(text: str, open_mark: int) -> int:
+    """The first character inside a quote opened at ``open_mark``."""
+    return open_mark + (2 if text.startswith("''", open_mark) else 1)
+
+
+def closing_end(text: str, q: Quote) -> int:
+    """Just past a quote's closing mark, or its end when it has none."""
+    if text.startswith("''", q.end):
+        return q.end + 2
+    return q.end + 1 if q.end < len(text) and text[q.end] in _CLOSING else q.end
 
 
 def _rstrip(text: str, start: int, end: int) -> int:
@@ -248,7 +277,7 @@ class ClaimFinder:
                 return ent
         return None
 
-    def source_phrase(self, cue: Token) -> Span | None:
+    def source_phrase(self, cue: Token, depth: int = 0) -> Span | None:
         """The words naming who says it: the cue's subject (or passive agent), narrowed to the
         noun phrase, or to the author behind "an analysis by X"."""
         subj = None
@@ -259,10 +288,8 @@ class ClaimFinder:
                 pobj = [c for c in child.children if c.dep_ == "pobj"]
                 if pobj:
                     subj = pobj[0]
-        if subj is None and cue.dep_ == "conj" and cue.head.pos_ in ("VERB", "AUX"):
-            return self.source_phrase(cue.head)  # "... have condemned X, says it ..."
         if subj is None:
-            return None
+            return self.inherited_source(cue, depth)
         if subj.lemma_.lower() in NOMINAL_SOURCES:
             for prep in subj.children:
                 if prep.dep_ == "prep" and prep.lower_ in ("by", "from", "of"):
@@ -278,6 +305,26 @@ class ClaimFinder:
         while right > subj.i and (self.doc[right].is_punct or self.doc[right].is_space):
             right -= 1
         return self.doc[left:right + 1]
+
+    def inherited_source(self, cue: Token, depth: int = 0) -> Span | None:
+        """The source of a cue with no subject of its own, from the clause it hangs off:
+        "McCain said, citing low growth" (the participle's), "is expected to endorse" (the
+        infinitive's), "voters saying they want" (the noun a participle modifies), "the one
+        impassioned in blasting me" (a gerund after a preposition)."""
+        if depth > 2 or cue.tag_ == "VBN" and cue.dep_ != "conj":
+            return None  # "Asked what ..., X replied": the asker is not X
+        head = cue.head
+        if cue.dep_ == "pcomp" and head.pos_ == "ADP" and head.head is not head:
+            head = head.head
+        if cue.dep_ in ("conj", "advcl", "xcomp", "pcomp") and head is not cue:
+            if head.pos_ in ("VERB", "AUX", "ADJ"):
+                return self.source_phrase(head, depth + 1)
+            if head.pos_ in ("NOUN", "PROPN", "PRON"):
+                return self.doc[head.left_edge.i:head.i + 1]
+        if cue.dep_ == "acl" and cue.tag_ == "VBG" and head.pos_ in ("NOUN", "PROPN"):
+            left = head.left_edge.i
+            return self.doc[left:head.i + 1]  # "911 calls saying ...", "voters backing X"
+        return None
 
     def said_on(self, cue: Token, content: tuple[int, int]) -> str | None:
         """When it was said: a time hanging off the cue ("said Monday", "said on Monday"),
@@ -318,7 +365,7 @@ class ClaimFinder:
     # -- cues --
 
     def is_cue(self, tok: Token) -> bool:
-        lemma = tok.lemma_.lower()
+        lemma = lemma_of(tok)
         if tok.pos_ not in ("VERB", "AUX") or lemma not in CUES:
             return False
         return True
@@ -334,30 +381,41 @@ class ClaimFinder:
         of an intent verb, or of the objects of a stance verb; None when it has none."""
         for child in cue.children:
             if child.dep_ == "ccomp":
-                return self._extent([child])
-        lemma = cue.lemma_.lower()
+                return self._extent_after(cue, [child])
+        lemma = lemma_of(cue)
         children = list(cue.children)
         # passive with its agent: "The move was first reported by MSNBC"
         if any(c.dep_ == "agent" for c in children):
             subj = [c for c in children if c.dep_ == "nsubjpass"]
             if subj and lemma in SPEECH | FINDING:
                 return self._extent(subj)
-        if lemma in SPEECH | FINDING:
-            obj = [c for c in children if c.dep_ == "dobj" and c.i > cue.i
+        # a cue set inside what it introduces ("This campaign, she said, is different"): the
+        # parser hangs the cue off the clause, which is the content (cue and source inside)
+        if cue.dep_ == "parataxis" and cue.head.pos_ in ("VERB", "AUX") and \
+                lemma in _SAYING and any(c.dep_ == "nsubj" for c in children):
+            return self._extent([cue.head])
+        objects = [c for c in children if c.dep_ == "dobj" and c.i > cue.i
                    and c.lower_ not in ("it", "this", "that", "so")]
-            if obj and lemma not in ("tell", "ask", "inform", "brief", "urge", "warn"):
-                return self._extent(obj)
-        if lemma in INTENT:
-            xcomp = [c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i]
+        if objects and (lemma in _SAYING and lemma not in _ADDRESSING
+                        or objects[0].pos_ in ("VERB", "AUX")):  # "asking how does it look"
+            return self._extent_after(cue, objects)
+        later = [c for c in children if c.i > cue.i]
+        if lemma in INTENT or lemma in SPEECH:  # "wants to build", "told them to leave"
+            xcomp = [c for c in later if c.dep_ == "xcomp"]
             if xcomp:
-                return self._extent(xcomp)
+                return self._extent_after(cue, xcomp)
+        if lemma in SPEECH:  # "asked whether she would run"
+            asked = [c for c in later if c.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)]
+            if asked:
+                return self._extent_after(cue, asked)
         if lemma in STANCE:
-            parts = [c for c in children if c.i > cue.i and (
-                c.dep_ in _OBJECT_DEPS or c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS
-                or c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("for", "that")
-                                             for m in c.children))]
+            parts = [c for c in later if
+                     c.dep_ in _OBJECT_DEPS or c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS
+                     or c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("for", "that")
+                                                  for m in c.children)]
             if parts:
-                return self._extent(parts)
+                return self._extent_after(cue, parts)
         return None
 
     def _extent(self, heads: list[Token]) -> tuple[int, int, Token]:
@@ -365,12 +423,34 @@ class ClaimFinder:
         last = max(heads, key=lambda h: h.right_edge.i).right_edge
         return lo, last.idx + len(last), heads[0]
 
+    def _extent_after(self, cue: Token, heads: list[Token]) -> tuple[int, int, Token]:
+        """The extent of ``heads`` and of the cue's later children that go on with what is
+        said ("criticized Obama | for proposing gun control", "called him X | and someone who
+        ..."), up to the first that does not: a cue of its own ("..., adding that"), a
+        coordinated verb ("and left"), a time, or punctuation that ends the clause."""
+        last = max(h.i for h in heads)
+        parts = list(heads)
+        for child in cue.children:
+            if child.i <= last:
+                continue
+            if child.is_punct:
+                if child.text in ",;" and child.i + 1 < len(self.doc) and \
+                        self.doc[child.i + 1].dep_ in _GOES_ON:
+                    continue
+                break
+            if child.dep_ not in _GOES_ON or self.is_cue(child) or \
+                    self.inside["times"].within(child.left_edge.idx, child.right_edge.idx + 1):
+                break
+            parts.append(child)
+        return self._extent(parts)
+
     # -- the three kinds --
 
     def run(self) -> list[Claim]:
         claims: list[Claim] = []
         quoted = self.quote_claims(claims)
         self.reported_claims(claims, quoted)
+        claims = outermost(claims)
         self.unattributed_claims(claims)
         return claims
 
@@ -382,7 +462,9 @@ class ClaimFinder:
         last: tuple[Token, Attribution, int] | None = None
         for q in self.quotes:
             words = len(self.text[q.start:q.end].split())
-            first = self.ctx.sentences.index(q.open_mark)
+            # the sentence of the quote's first word: a parser may hang an opening '' on the
+            # sentence before
+            first = self.ctx.sentences.index(min(q.start, q.end - 1))
             last_sent = self.ctx.sentences.index(max(q.open_mark, q.end - 1))
             if not q.continues and (words < 2 or not self.stands_alone(q, first)
                                     or words < MIN_QUOTE_WORDS and not self.whole_sentence(q)):
@@ -402,7 +484,11 @@ class ClaimFinder:
             span = self.ctx.char_span(start, q.end, alignment_mode="expand")
             mod = modality.of_span(span) if span is not None and len(span) else "asserted"
             said = self.said_on(att.cue[0], (start, q.end)) if att else None
-            claims.append(self.claim("quote", start, q.end, att, mod, said))
+            # The content keeps its quotation marks, as quote corpora (PARC, PolNeAR) mark it:
+            # they are what says the words are the speaker's own.
+            start = min(start, q.open_mark)
+            end = closing_end(self.text, q)
+            claims.append(self.claim("quote", start, end, att, mod, said))
             if att is not None:
                 last = (att.cue[0], att, last_sent)
         return used
@@ -412,7 +498,7 @@ class ClaimFinder:
         reported sentence: it opens its sentence, follows a colon or comma, or follows a cue."""
         sent = self.ctx.sentences[sent_index]
         before = self.text[sent.start_char:q.open_mark].rstrip()
-        if not before or before[-1] in ":,;—–-•(":
+        if not before or before[-1] in ":,;—–-•(.!?":
             return True
         prev = self.ctx.char_span(sent.start_char, len(before) + sent.start_char,
                                   alignment_mode="contract")
@@ -420,7 +506,7 @@ class ClaimFinder:
 
     def whole_sentence(self, q: Quote) -> bool:
         """A short quote that makes a sentence with its cue ("“Make no mistake,” he added.")."""
-        sent = self.ctx.sentences[self.ctx.sentences.index(q.open_mark)]
+        sent = self.ctx.sentences[self.ctx.sentences.index(min(q.start, q.end - 1))]
         rest = self.text[sent.start_char:q.open_mark] + self.text[q.end:sent.end_char]
         return len(rest.split()) <= 6
 
@@ -454,6 +540,7 @@ class ClaimFinder:
     def reported_claims(self, claims: list[Claim], used: set[int]) -> None:
         taken = sorted((c.start, c.end) for c in claims)
         taken_starts = [s for s, _ in taken]
+        claimed = {c.start for c in claims if c.kind == "quote"}
         for tok in self.doc:
             if tok.i in used:
                 continue
@@ -461,12 +548,16 @@ class ClaimFinder:
                     self.doc[tok.i + 1].lower_ == "to":
                 self.according_to(tok, claims)
                 continue
+            if tok.pos_ == "NOUN" and tok.lemma_.lower() in NOMINAL_CUES:
+                self.nominal(tok, claims)
+                continue
             if not self.is_cue(tok) or self.quote_at(tok.idx) is not None:
                 continue
             content = self.content_of(tok)
             if content is None:
                 continue
             lo, hi, clause = content
+            hi = self.through_quote(lo, hi, claimed)
             k = bisect_right(taken_starts, lo)
             if any(s <= lo and hi <= e for s, e in taken[max(0, k - 3):k]):
                 continue  # the content is a quote already attributed
@@ -480,6 +571,48 @@ class ClaimFinder:
                 mod = modality.DENIED  # "did not say that ..."
             claims.append(self.claim("reported", lo, hi, att, mod,
                                      self.said_on(tok, (lo, hi))))
+
+    def nominal(self, noun: Token, claims: list[Claim]) -> None:
+        """A claim named by a noun with its holder: "his claim that ...", "Trump's view of
+        trade", "the warning by officials that ..."."""
+        if self.quote_at(noun.idx) is not None:
+            return
+        source = None
+        content: list[Token] = []
+        cue = [noun]
+        for child in noun.children:
+            if child.dep_ == "poss":
+                source = self.doc[child.left_edge.i:child.right_edge.i + 1]
+            elif child.dep_ == "prep" and child.lower_ in ("by", "from") and source is None:
+                pobj = [c for c in child.children if c.dep_ == "pobj"]
+                if pobj:
+                    source = self.doc[pobj[0].left_edge.i:pobj[0].right_edge.i + 1]
+            elif child.i > noun.i and not content:
+                if child.dep_ in ("acl", "ccomp") and any(
+                        m.dep_ == "mark" and m.lower_ == "that" for m in child.children):
+                    content = [child]
+                elif child.dep_ == "prep" and child.lower_ in _NOMINAL_PREPS:
+                    pobj = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+                    if pobj:
+                        content, cue = pobj, [noun, child]
+        if source is None or not content:
+            return
+        lo, hi, head = self._extent(content)
+        att = Attribution(cue, source, self.resolve(source, noun.idx))
+        # no date: a claim named by a noun may have been made any time before
+        claims.append(self.claim("reported", lo, hi, att, modality.of_head(head), None))
+
+    def through_quote(self, lo: int, hi: int, claimed: set[int]) -> int:
+        """The end of a reported content that opens a quotation without closing it ("said
+        that he was the only one “fighting for the Constitution. I'll tell you ...”"): the
+        quote's end, unless that quote is a claim of its own."""
+        i = bisect_left(self.quote_starts, hi) - 1
+        if i < 0:
+            return hi
+        q = self.quotes[i]
+        if lo <= q.open_mark and q.end > hi and q.open_mark not in claimed:
+            return closing_end(self.text, q)
+        return hi
 
     def according_to(self, tok: Token, claims: list[Claim]) -> None:
         to = self.doc[tok.i + 1]
@@ -530,6 +663,39 @@ class ClaimFinder:
             if mod in (modality.EXPECTED, modality.HEDGED, modality.CONDITIONAL) or counts \
                     or ranks:
                 claims.append(self.claim("unattributed", s, e, None, mod, published))
+
+
+# Cue words the lemmatizer gets wrong ("hoping" -> "hop").
+_LEMMA_FIXES = {"hoping": "hope", "hopes": "hope", "hoped": "hope"}
+
+
+def lemma_of(tok: Token) -> str:
+    return _LEMMA_FIXES.get(tok.lower_) or tok.lemma_.lower()
+
+
+def outermost(claims: list[Claim]) -> list[Claim]:
+    """Claims less those whose cue lies inside another claim's content ("He said Russia
+    believes ..."): the inner one is part of what the outer speaker says, not a claim the
+    article attributes."""
+    spans = sorted((c.start, c.end) for c in claims)
+    starts = [s for s, _ in spans]
+    ends = _running_max([e for _, e in spans])
+    kept = []
+    for c in claims:
+        if c.cue_start is not None:
+            i = bisect_right(starts, c.cue_start) - 1
+            if i >= 0 and ends[i] > c.cue_start and not (c.start <= c.cue_start < c.end):
+                continue
+        kept.append(c)
+    return kept
+
+
+def _running_max(values: list[int]) -> list[int]:
+    out, best = [], -1
+    for v in values:
+        best = max(best, v)
+        out.append(best)
+    return out
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
