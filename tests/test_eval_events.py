@@ -48,7 +48,7 @@ def test_run_on_tiny_sets_written_here(tmp_path: Path):
         "The two presidents met in Geneva on Monday.\t1\n"
         "The minister said the weather was fine.\t0\n", encoding="utf-8")
     report = E.run(tmp_path)
-    row = [r for r in report.rows if r[2] == "pentaclass macro-F1"][0]
+    row = [r for r in report.rows if r[2] == "pentaclass macro-F1, rules only"][0]
     assert row[1] == 3 and 0.0 <= row[3] <= 1.0
     assert "pentaclass macro-F1" in report.markdown()
 

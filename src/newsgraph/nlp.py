@@ -18,6 +18,7 @@ PARAGRAPHS = "newsgraph_paragraphs"
 # A line that starts a new unit although only one newline precedes it: a bullet, a dash,
 # a numbered item or an indented line.
 _LIST_START = re.compile(r"[ \t]*(?:[•●▪◦·*\-–—]|\d{1,2}[.)])\s")
+_OPENING_QUOTES = frozenset({'"', "''", "``", "“"})
 _BULLETS = frozenset("•●▪◦·*-–—")
 _LINE_END = re.compile(r"""[.!?:;"'”’)\]]\s*$""")
 
@@ -32,6 +33,14 @@ def mark_paragraphs(doc: Doc) -> Doc:
     paragraph does not. Runs before the parser, which keeps boundaries set here."""
     text = doc.text
     for token in doc[:-1]:
+        if token.text in _OPENING_QUOTES and token.i > 0 and token.i + 1 < len(doc):
+            # '... said. "The next quote' / "... said. ''The next": a quotation mark after a
+            # sentence end and a space opens the next sentence (the parser often closes the
+            # previous one with it instead).
+            prev = doc[token.i - 1]
+            if prev.whitespace_ and prev.text in (".", "!", "?"):
+                token.is_sent_start = True
+            continue
         if not token.is_space or "\n" not in token.text:
             continue
         nxt = doc[token.i + 1]

@@ -38,6 +38,7 @@ from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
 from .. import modality
+from . import event_model
 from ..record import Claim, Entity, Event, Place, Quantity, Time
 from . import Context, registry
 from .claims import ClaimFinder, ItemsByOffset, MentionIndex
@@ -46,7 +47,6 @@ from .claims import ClaimFinder, ItemsByOffset, MentionIndex
 # 3 verbal conflict, 4 material conflict), as the CAMEO quad classes group the roots.
 PENTACLASS = {f"{n:02d}": (0 if n <= 2 else 1 if n <= 5 else 2 if n <= 8 else 3 if n <= 13
                             else 4) for n in range(1, 21)}
-# PLOVER type -> CAMEO root, the default where a trigger names none.
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 OBJECT_DEPS = ("dobj", "dative", "attr", "oprd")
 RECIPIENT_PREPS = frozenset({"against", "on", "at", "with", "to", "toward", "towards", "into",
@@ -81,6 +81,17 @@ class Sense:
     type: str
     mode: str | None
     cameo: str
+
+
+# The sense a trigger takes when the learned classifier puts it in a class its words do not
+# name: the broadest PLOVER type of each class.
+CLASS_SENSES = {1: Sense("SUPPORT", None, "05"), 2: Sense("COOPERATE", None, "06"),
+                3: Sense("ACCUSE", None, "11"), 4: Sense("ASSAULT", None, "18")}
+REREAD_CONFIDENCE = 0.5  # the classifier's probability needed to overrule the lexicon's class
+PROPOSE_CONFIDENCE = 0.6  # ... and to make an event of a clause the lexicon has no word for
+# CAMEO roots whose class depends on the coding scheme (force posture as deployment to an ally,
+# reduced relations as verbal conflict): the classifier does not re-read them.
+CODING_VARIES = frozenset({"15", "16"})
 
 
 @dataclass
@@ -598,6 +609,9 @@ class EventFinder:
     def run(self) -> list[Event]:
         triggers = find_triggers(self.doc, self.lex)
         triggers = self.drop_verbal_contents(triggers)
+        model = event_model.current()
+        if model is not None:
+            triggers = self.reread(triggers, model)
         events = [e for t in triggers if (e := self.event(t)) is not None]
         events += self.conditional_threats(events)
         return events
@@ -607,6 +621,61 @@ class EventFinder:
         verbal act and no event of its own."""
         verbal = {t.clause.i for t in triggers if t.sense.type in VERBAL_TYPES}
         return [t for t in triggers if not (t.clause.dep_ == "xcomp" and t.clause.head.i in verbal)]
+
+    def reread(self, triggers: list[Trigger], model: event_model.ClassModel) -> list[Trigger]:
+        """The learned classifier's reading of each trigger's clause: where it contradicts
+        the rule sense's CAMEO class with confidence, the trigger is re-read in its class (a
+        statement is no event); a sentence the rules find nothing in gets its root verb as
+        trigger when the classifier is confident it is an act."""
+        out: list[Trigger] = []
+        lemmas = event_model.content_lemmas(self.doc)
+        for trig in triggers:
+            rule_class = PENTACLASS.get(trig.sense.cameo, 0)
+            probs = model.probabilities(event_model.clause_features(
+                trig.clause, trig.word.sent, (trig.sense.type, rule_class), trig.word, lemmas))
+            best = max(probs, key=probs.get)
+            if best == rule_class or probs[best] < REREAD_CONFIDENCE or (
+                    trig.sense.cameo in CODING_VARIES) or (
+                    any(c.dep_ == "neg" for c in trig.clause.children)):
+                # the class of CAMEO 15-16 depends on the coding scheme; a denied
+                # act stays the act its words name, reported as denied
+                out.append(trig)
+                continue
+            sense = self.sense_in_class(trig, best)
+            if sense is not None:
+                out.append(Trigger(sense, trig.word, trig.clause, trig.nominal, trig.absorbed))
+        seen = {t.word.sent.start for t in triggers}
+        for sent in self.doc.sents:
+            root = sent.root
+            if sent.start in seen or root.pos_ != "VERB" or len(sent) < 4 or any(
+                    c.dep_ == "ccomp" for c in root.children):
+                continue  # a report of speech states; what it reports has its own triggers
+            probs = model.probabilities(event_model.clause_features(root, sent, None, None,
+                                                                    lemmas))
+            best = max(probs, key=probs.get)
+            if best != 0 and probs[best] >= PROPOSE_CONFIDENCE:
+                sense = self.sense_in_class(Trigger(CLASS_SENSES[best], root, root), best)
+                out.append(Trigger(sense or CLASS_SENSES[best], root, root, absorbed={root.i}))
+        return sorted(out, key=lambda t: t.word.i)
+
+    def sense_in_class(self, trig: Trigger, cls: int) -> Sense | None:
+        """A sense of class ``cls`` for a re-read trigger: a trigger word of that class in its
+        clause (nearest first), else the class's default; None for a statement."""
+        if cls == 0:
+            return Sense("REQUEST", trig.sense.mode, "02") if trig.sense.type == "REQUEST" \
+                else None
+        anchor = trig.clause
+        near = self.doc[max(anchor.left_edge.i, trig.word.i - 8):
+                        min(anchor.right_edge.i + 1, trig.word.i + 9)]
+        words = sorted(near, key=lambda t: abs(t.i - trig.word.i))
+        for tok in words:
+            lemma = tok.lemma_.lower()
+            table = self.lex.verbs if tok.pos_ == "VERB" else self.lex.nouns \
+                if tok.pos_ == "NOUN" else None
+            sense = table.get(lemma) if table is not None else None
+            if sense is not None and PENTACLASS.get(sense.cameo) == cls:
+                return sense
+        return CLASS_SENSES[cls]
 
     def event(self, trig: Trigger) -> Event | None:
         claim = self.claim_of(trig.word.idx)
