@@ -7,6 +7,9 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 import spacy
+import numpy as np
+from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
+from spacy.strings import hash_string
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -19,6 +22,8 @@ PARAGRAPHS = "newsgraph_paragraphs"
 # a numbered item or an indented line.
 _LIST_START = re.compile(r"[ \t]*(?:[•●▪◦·*\-–—]|\d{1,2}[.)])\s")
 _OPENING_QUOTES = frozenset({'"', "''", "``", "“"})
+_OPENING_QUOTE_HASHES = np.array(sorted(hash_string(q) for q in _OPENING_QUOTES),
+                                 dtype=np.uint64)
 _BULLETS = frozenset("•●▪◦·*-–—")
 _LINE_END = re.compile(r"""[.!?:;"'”’)\]]\s*$""")
 
@@ -32,7 +37,14 @@ def mark_paragraphs(doc: Doc) -> Doc:
     or indented, or when the line before is short like a headline; a newline inside a hard-wrapped
     paragraph does not. Runs before the parser, which keeps boundaries set here."""
     text = doc.text
-    for token in doc[:-1]:
+    if len(doc) < 2:
+        return doc
+    # Visit only whitespace tokens and quotation marks, found with one array call: a Python
+    # loop over every token would cost a few percent of the parse.
+    arr = doc.to_array([IS_SPACE, ORTH])
+    mask = (arr[:-1, 0] == 1) | np.isin(arr[:-1, 1], _OPENING_QUOTE_HASHES)
+    for i in np.flatnonzero(mask).tolist():
+        token = doc[i]
         if token.text in _OPENING_QUOTES and token.i > 0 and token.i + 1 < len(doc):
             # '... said. "The next quote' / "... said. ''The next": a quotation mark after a
             # sentence end and a space opens the next sentence (the parser often closes the
@@ -40,6 +52,7 @@ def mark_paragraphs(doc: Doc) -> Doc:
             prev = doc[token.i - 1]
             if prev.whitespace_ and prev.text in (".", "!", "?"):
                 token.is_sent_start = True
+                doc[i + 1].is_sent_start = False  # the quote stays with its words
             continue
         if not token.is_space or "\n" not in token.text:
             continue
@@ -98,8 +111,10 @@ class TokenOffsets:
 
     def __init__(self, doc: Doc):
         self.doc = doc
-        self.starts = [t.idx for t in doc]
-        self.ends = [t.idx + len(t.text) for t in doc]
+        # one array call instead of a Python Token object per token
+        pairs = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
+        self.starts = [start for start, _ in pairs]
+        self.ends = [start + length for start, length in pairs]
 
     def span(self, start: int, end: int, alignment_mode: str = "expand"):
         """The tokens touching [start, end) ("expand") or lying inside it ("contract");

@@ -22,6 +22,9 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+import numpy as np
+from spacy.attrs import LEMMA, LOWER
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
 from .. import modality
@@ -537,11 +540,21 @@ class ClaimFinder:
                 return att
         return None
 
+    def candidates(self) -> list[int]:
+        """Indexes of the tokens that may be cues (a cue or nominal-cue lemma, "according"),
+        found with one array lookup so the other tokens cost no Python work."""
+        if not len(self.doc):
+            return []
+        arr = self.doc.to_array([LEMMA, LOWER])
+        mask = np.isin(arr[:, 0], _CUE_HASHES) | np.isin(arr[:, 1], _CUE_HASHES)
+        return np.flatnonzero(mask).tolist()
+
     def reported_claims(self, claims: list[Claim], used: set[int]) -> None:
         taken = sorted((c.start, c.end) for c in claims)
         taken_starts = [s for s, _ in taken]
         claimed = {c.start for c in claims if c.kind == "quote"}
-        for tok in self.doc:
+        for i in self.candidates():
+            tok = self.doc[i]
             if tok.i in used:
                 continue
             if tok.lower_ == "according" and tok.i + 1 < len(self.doc) and \
@@ -654,7 +667,7 @@ class ClaimFinder:
             stripped = sent.text.strip()
             if len(stripped.split()) < 4 or stripped.endswith("?"):
                 continue
-            if any(self.is_cue(t) and t.dep_ == "ROOT" for t in sent):
+            if self.is_cue(sent.root):
                 continue  # attribution we could not resolve: not the writer's own claim
             mod = modality.of_span(sent)
             k = bisect_left(quantities, s)
@@ -667,6 +680,11 @@ class ClaimFinder:
 
 # Cue words the lemmatizer gets wrong ("hoping" -> "hop").
 _LEMMA_FIXES = {"hoping": "hope", "hopes": "hope", "hoped": "hope"}
+
+
+# Hashes of every word that can start a cue (lemmas and, for the lemmatizer's slips, forms).
+_CUE_HASHES = np.array(sorted({hash_string(w) for w in (
+    CUES | NOMINAL_CUES | set(_LEMMA_FIXES) | {"according"})}), dtype=np.uint64)
 
 
 def lemma_of(tok: Token) -> str:
