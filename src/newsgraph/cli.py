@@ -118,6 +118,27 @@ def _export(rows: list, path: Path) -> None:
         f" ({skipped:,} without coordinates left out)" if skipped else ""), highlight=False)
 
 
+def _query(function: str, /, *args, **kwargs) -> list:
+    """Rows of one function of newsgraph.corpus.queries; a store or query problem is a
+    one-line error."""
+    from .corpus import queries
+
+    try:
+        return getattr(queries, function)(*args, **kwargs)
+    except (queries.QueryError, queries.StoreError) as err:
+        fail(str(err))
+    return []
+
+
+def _show(rows: list, fmt: ListFormat, export: Optional[Path],
+          columns: Optional[list[str]] = None) -> None:
+    """Rows to a file when --export is given, else to the terminal in the chosen format."""
+    if export:
+        _export(rows, export)
+    else:
+        _emit(rows, fmt, columns)
+
+
 def _check_date(value: Optional[str], option: str) -> Optional[str]:
     from datetime import date
 
@@ -251,15 +272,8 @@ def sql_command(
     export: Optional[Path] = ExportOption,
 ) -> None:
     """Run read-only SQL on the corpus database."""
-    from .corpus import queries
-
-    try:
-        rows = queries.sql(db, query)
-    except (queries.QueryError, queries.StoreError) as err:
-        fail(str(err))
-    if export:
-        return _export(rows, export)
-    _emit(rows, fmt)
+    rows = _query("sql", db, query)
+    _show(rows, fmt, export)
 
 
 @app.command()
@@ -279,10 +293,7 @@ def claims(
     if period not in ("day", "month", "year", "all"):
         fail(f"--period {period!r}: day, month, year or all", 2)
     since = _check_date(since, "--since")
-    try:
-        rows = queries.claims_about(db, about, since=since, limit=limit)
-    except (queries.QueryError, queries.StoreError) as err:
-        fail(str(err))
+    rows = _query("claims_about", db, about, since=since, limit=limit)
     estimates = queries.reconcile(rows, period)
     for row in rows:
         row["bounds"] = output.bounds(row)
@@ -318,15 +329,8 @@ def entities(
     export: Optional[Path] = ExportOption,
 ) -> None:
     """Actors across the corpus, most widely reported first."""
-    from .corpus import queries
-
-    try:
-        rows = queries.entities(db, name=name, country=country, type=type, limit=limit or None)
-    except (queries.QueryError, queries.StoreError) as err:
-        fail(str(err))
-    if export:
-        return _export(rows, export)
-    _emit(rows, fmt)
+    rows = _query("entities", db, name=name, country=country, type=type, limit=limit or None)
+    _show(rows, fmt, export)
 
 
 @app.command()
@@ -342,17 +346,10 @@ def events(
     export: Optional[Path] = ExportOption,
 ) -> None:
     """Events across the corpus, newest first."""
-    from .corpus import queries
-
     since = _check_date(since, "--since")
-    try:
-        rows = queries.events(db, name=name, country=country, type=type, since=since,
-                              limit=limit or None)
-    except (queries.QueryError, queries.StoreError) as err:
-        fail(str(err))
-    if export:
-        return _export(rows, export)
-    _emit(rows, fmt, None if fmt is not ListFormat.table else
+    rows = _query("events", db, name=name, country=country, type=type, since=since,
+                  limit=limit or None)
+    _show(rows, fmt, export, None if fmt is not ListFormat.table else
           ["published", "type", "actors", "recipients", "place", "dead", "injured", "outlet",
            "sentence"])
 
@@ -367,13 +364,8 @@ def export_acled(
     type: Optional[str] = typer.Option(None, "--type", help="PLOVER type (ASSAULT, PROTEST ...)."),
 ) -> None:
     """One row per event in the manner of ACLED: date, type, actors, place, sizes, source, notes."""
-    from .corpus import queries
-
     since = _check_date(since, "--since")
-    try:
-        rows = queries.acled(db, since=since, country=country, type=type)
-    except (queries.QueryError, queries.StoreError) as err:
-        fail(str(err))
+    rows = _query("acled", db, since=since, country=country, type=type)
     _export(rows, out)
 
 
@@ -386,12 +378,7 @@ def export_places(
     country: Optional[str] = typer.Option(None, "--country", help="ISO alpha-3 code."),
 ) -> None:
     """Resolved places across the corpus with coordinates and counts (GeoJSON for maps)."""
-    from .corpus import queries
-
-    try:
-        rows = queries.places(db, name=name, country=country)
-    except (queries.QueryError, queries.StoreError) as err:
-        fail(str(err))
+    rows = _query("places", db, name=name, country=country)
     _export(rows, out)
 
 
