@@ -45,14 +45,16 @@ from .actors import _LOCATIVE, _SPEECH_NOUNS
 
 _PLACE_TYPES = {"GPE", "LOC", "FAC"}
 _CAP_SEQ = re.compile(r"(?<![\w'’-])[A-Z][\w’'-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w’'-]*){0,3}")
-_DATELINE = re.compile(r"(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\(|[-–—:])")
+_DATELINE_AT = re.compile(r"[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2}(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?"
+                          r"\s*(?:\([^)\n]{1,20}\)\s*)?(?:[-–—]|:\s)")
 # The first word of a group named by its country's adjective ("Russian troops", "Syrian army").
 _DEMONYM_LEAD = re.compile(r"(?:the\s+)?([A-Z][a-z]+(?:an|ese|ish|i|ic|ch))\s+[a-z]")
 _FEATURE_PRIOR = {"country": 3.0, "continent": 3.0, "region": 2.0, "water": 2.0,
                   "admin1": 0.6, "admin2": -0.3, "city": 0.0}
 ADMIN1_PULL = 0.5  # other places of the article in the same first-level division
 OBJECT_DEPS = ("dobj", "dative")
-HINT_BONUS = 1.5  # the country the actors extractor gave the name
+HINT_BONUS = 1.5
+CONTAINER_BONUS = 3.0  # "Tacoma, Washington": the second name holds one reading of the first  # the country the actors extractor gave the name
 # Seas and oceans have no population: rank them like a large place ("the Atlantic").
 _WATER_POPULATION = 10_000_000
 
@@ -67,6 +69,7 @@ class PlaceLexicon:
     place_parts: frozenset[str]
     place_object_verbs: frozenset[str]
     participant_preps: frozenset[str]
+    state_after_comma: re.Pattern  # "Edmonton, Ky.": a US state abbreviation after a place
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +85,9 @@ def lexicon() -> PlaceLexicon:
         place_verbs=frozenset(data["place_verbs"]),
         place_parts=frozenset(data["place_parts"]),
         place_object_verbs=frozenset(data["place_object_verbs"]),
-        participant_preps=frozenset(data["participant_preps"]))
+        participant_preps=frozenset(data["participant_preps"]),
+        state_after_comma=re.compile(r",\s{1,2}(%s)(?![\w.])" % "|".join(
+            re.escape(k) for k in sorted(data["us_states"], key=len, reverse=True))))
 
 
 @dataclass
@@ -183,6 +188,13 @@ def detect(ctx: Context, gaz: Gazetteer, lex: PlaceLexicon) -> list[Toponym]:
         if any(not alias and (c.feature != "city" or c.population >= 100_000)
                for c, alias in cands):
             add(s, e)
+    for top in list(out):  # "EDMONTON, Ky.", "Tacoma, WA": the state the place lies in
+        state = lex.state_after_comma.match(text, top.end)
+        if state:
+            cands = [(e, False) for e, _ in gaz.candidates(lex.us_states[state.group(1)])
+                     if e.feature == "admin1" and e.country == "USA"]
+            if cands:
+                add(state.start(1), state.end(1), "USA", False, cands)
     out.sort(key=lambda t: t.start)
     link_containment(text, out, gaz, lex)
     return out
@@ -220,8 +232,19 @@ def link_containment(text: str, tops: list[Toponym], gaz: Gazetteer, lex: PlaceL
     for i, top in enumerate(tops[:-1]):
         nxt = tops[i + 1]
         gap = text[top.end:nxt.start]
-        if gap.strip() == "," and len(gap) <= 3:
+        if gap.strip() == "," and len(gap) <= 3 and not in_list(text, tops, i + 1):
             top.within = i + 1
+
+
+def in_list(text: str, tops: list[Toponym], i: int) -> bool:
+    """Whether the i-th toponym goes on a list ("Washington, New York and Boston"): followed by
+    another name that no container follows."""
+    if i + 1 >= len(tops):
+        return False
+    if text[tops[i].end:tops[i + 1].start].strip() not in (",", "and", ", and", "or", ", or"):
+        return False
+    nxt = i + 2 < len(tops) and text[tops[i + 1].end:tops[i + 2].start].strip() == ","
+    return not nxt
 
 
 # --- resolution -----------------------------------------------------------------------------
@@ -314,18 +337,35 @@ def dominates(city: Entry, division: Optional[Entry]) -> bool:
 
 
 def resolve(tops: list[Toponym], art: ArticleContext) -> None:
+    # A name written once with its container ("Edmonton, Ky.") means the same place where the
+    # article repeats it alone (one sense per discourse).
+    outers: dict[str, Entry] = {}
+    inners: dict[int, list[Toponym]] = {}
     for top in tops:
+        if top.within is not None:
+            inners.setdefault(top.within, []).append(top)
+            if tops[top.within].scores:
+                outers.setdefault(norm(top.name), tops[top.within].scores[0][1])
+    for i, top in enumerate(tops):
         outer = None
         if top.within is not None and tops[top.within].scores:
             outer = tops[top.within].scores[0][1]
+        key = norm(top.name)
+        if outer is None and outers:
+            outer = outers.get(key)
+        holds = [c for t in inners.get(i, ()) for c, alias in t.candidates
+                 if c.feature == "city" and not alias]
         # A division that its city of the same name dominates ("Moscow", "Seoul", "Kursk") is
         # meant as the city; a large province named like a small city ("Quebec") is not.
         divisions = {e.country: e for e, _ in top.candidates if e.feature == "admin1"}
         same_name_city = {e.country for e, alias in top.candidates
                           if e.feature == "city" and e.population >= 15000
                           and (e.capital or dominates(e, divisions.get(e.country)))}
-        about = art.about(norm(top.name))
-        scored = [(score(top, e, a, about, outer, same_name_city), e) for e, a in top.candidates]
+        about = art.about(key)
+        scored = [(score(top, e, a, about, outer, same_name_city)
+                   + (CONTAINER_BONUS if holds and e.feature in ("admin1", "country")
+                      and any(contains(e, c) for c in holds) else 0.0), e)
+                  for e, a in top.candidates]
         scored.sort(key=lambda x: -x[0])
         top.scores = scored
 
@@ -352,8 +392,6 @@ def resolve_all(ctx: Context, tops: list[Toponym]) -> None:
 def government_reading(ctx: Context, top: Toponym, lex: PlaceLexicon, country: bool) -> bool:
     """Whether a country or capital stands for its government here (see the module doc)."""
     text = ctx.text
-    if _DATELINE.match(text, top.end) and (top.start == 0 or text[top.start - 1] == "\n"):
-        return False  # "MANILA, Philippines -", "Hanoi (VNA) -": where the story was filed
     span = ctx.char_span(top.start, top.end, alignment_mode="expand")
     if span is None:
         return False
@@ -384,6 +422,19 @@ def government_reading(ctx: Context, top: Toponym, lex: PlaceLexicon, country: b
     return False
 
 
+def in_dateline(text: str, top: Toponym) -> bool:
+    """Where the story was filed, at the start of a line or sentence ("MANILA, Philippines -",
+    "Hanoi (VNA) -", "Muscat: ", "Moscow, SANA-"): a place, whatever follows."""
+    stop = text.rfind(". ", 0, top.start)
+    begin = max(text.rfind("\n", 0, top.start) + 1, stop + 2 if stop >= 0 else 0)
+    if top.start - begin > 40:
+        return False
+    while begin < top.start and text[begin].isspace():
+        begin += 1
+    found = _DATELINE_AT.match(text, begin)
+    return found is not None and found.end() >= top.end
+
+
 def gov_entity(ctx: Context, country: Optional[str]) -> Optional[str]:
     for ent in ctx.record.entities:
         if ent.type == "GPE" and ent.sector == "GOV" and ent.country == country:
@@ -399,7 +450,7 @@ def to_place(ctx: Context, top: Toponym, lex: PlaceLexicon) -> Optional[Place]:
         return None
     best = top.scores[0][1]
     reading = "place"
-    if best.feature == "country" or best.capital:
+    if (best.feature == "country" or best.capital) and not in_dateline(ctx.text, top):
         gov = top.government if top.government is not None else government_reading(
             ctx, top, lex, best.feature == "country")
         reading = "government" if gov and not top.division else "place"
