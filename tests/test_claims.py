@@ -178,3 +178,30 @@ def test_nominal_cue_with_possessive_holder(claims_pipeline):
     nominal = [c for k, _, c in cs if c.cue == "claim"]
     assert nominal and nominal[0].source_text == "The minister's"
     assert nominal[0].text.startswith("that exports would double")
+
+
+def test_agentless_passive_and_raising_verb_give_sourceless_claims(claims_pipeline):
+    text = ("The new bridge over the river is expected to open next spring. "
+            "The harbour workers seemed to be ready for a long strike.")
+    rec, claims = claims_of(claims_pipeline, text)
+    reported = [c for kind, _src, c in claims if kind == "reported"]
+    assert len(reported) == 2
+    assert reported[0].text.startswith("The new bridge") and "open next spring" in reported[0].text
+    assert reported[0].source_text is None and reported[0].modality == "expected"
+    assert "ready for a long strike" in reported[1].text and reported[1].modality == "hedged"
+
+
+def test_sourceless_claim_does_not_hide_a_sourced_one(claims_pipeline):
+    text = "The governor is expected to say that the new dam will be finished by May."
+    rec, claims = claims_of(claims_pipeline, text)
+    assert any(c.source_text == "The governor" or c.source_text is None for _k, _s, c in claims)
+    assert any("dam will be finished" in c.text for _k, _s, c in claims)
+
+
+def test_finding_placed_in_a_survey_put_first(claims_pipeline):
+    text = "In a survey of farmers released on Tuesday, most respondents owned two or more tractors."
+    rec, claims = claims_of(claims_pipeline, text)
+    reported = [c for kind, _src, c in claims if kind == "reported"]
+    assert reported and reported[0].cue == "In"
+    assert reported[0].source_text.startswith("a survey of farmers")
+    assert reported[0].text.startswith("most respondents owned two or more tractors")

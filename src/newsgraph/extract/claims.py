@@ -58,6 +58,11 @@ NOMINAL_SOURCES = _LEX["nominal_sources"]
 # Nouns that name something said or held, with its holder ("his claim that", "her view of").
 NOMINAL_CUES = _LEX["nominal_cues"]
 _NOMINAL_PREPS = frozenset({"of", "about", "on", "against", "for", "to"})
+# Verbs whose subject is what is said, by nobody named: "X seems to ...", "it appears that ...",
+# and passives without an agent: "X is expected to ...", "it was revealed that ...".
+SOURCELESS = _LEX["sourceless"]
+SOURCELESS_PASSIVE = _LEX["sourceless_passive"]
+_SOURCELESS_COMPLEMENTS = frozenset({"xcomp", "ccomp", "acomp", "oprd", "attr"})
 
 _PERSONAL = {"he": "PERSON", "him": "PERSON", "his": "PERSON", "she": "PERSON",
              "her": "PERSON", "they": "GROUP", "them": "GROUP", "their": "GROUP",
@@ -561,13 +566,23 @@ class ClaimFinder:
                     self.doc[tok.i + 1].lower_ == "to":
                 self.according_to(tok, claims)
                 continue
-            if tok.pos_ == "NOUN" and tok.lemma_.lower() in NOMINAL_CUES:
+            lemma = tok.lemma_.lower()
+            if tok.dep_ == "pobj" and lemma in NOMINAL_SOURCES and tok.head.lower_ == "in":
+                self.in_source(tok, claims)
+                continue
+            if tok.pos_ == "NOUN" and lemma in NOMINAL_CUES:
                 self.nominal(tok, claims)
                 continue
-            if not self.is_cue(tok) or self.quote_at(tok.idx) is not None:
+            if self.quote_at(tok.idx) is not None:
+                continue
+            if not self.is_cue(tok):
+                if lemma in SOURCELESS and tok.pos_ in ("VERB", "AUX"):
+                    self.sourceless(tok, claims)
                 continue
             content = self.content_of(tok)
             if content is None:
+                if tok.tag_ == "VBN" and lemma in SOURCELESS_PASSIVE:
+                    self.sourceless(tok, claims)
                 continue
             lo, hi, clause = content
             hi = self.through_quote(lo, hi, claimed)
@@ -576,6 +591,8 @@ class ClaimFinder:
                 continue  # the content is a quote already attributed
             att = self.attribution(tok)
             if att.source is None:
+                if tok.tag_ == "VBN" and lemma in SOURCELESS_PASSIVE:
+                    self.sourceless(tok, claims)
                 continue
             mod = modality.DENIED if tok.lemma_ == "deny" else modality.of_head(clause)
             if mod == modality.ASSERTED and tok.lemma_ in _LOOKS_FORWARD:
@@ -614,6 +631,52 @@ class ClaimFinder:
         att = Attribution(cue, source, self.resolve(source, noun.idx))
         # no date: a claim named by a noun may have been made any time before
         claims.append(self.claim("reported", lo, hi, att, modality.of_head(head), None))
+
+    def sourceless(self, cue: Token, claims: list[Claim]) -> None:
+        """A claim nobody is named for, read off a raising verb or an agentless passive: "the
+        deal seems to hold", "it appears that ...", "X is expected to win", "it was revealed
+        that ...". The content runs from the subject through the complement; no source."""
+        children = list(cue.children)
+        if any(c.dep_ == "agent" for c in children):
+            return
+        subj = [c for c in children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+        comp = [c for c in children if c.dep_ in _SOURCELESS_COMPLEMENTS and c.i > cue.i]
+        if not subj or not comp or subj[0].i > cue.i:
+            return
+        if cue.tag_ == "VBN" and not any(c.dep_ in ("auxpass", "nsubjpass") for c in children):
+            return
+        if subj[0].dep_ == "expl" or subj[0].lower_ == "it" and comp[0].dep_ == "ccomp":
+            lo, hi, head = self._extent_after(cue, comp[:1])  # "it appears that ..."
+        else:
+            lo = subj[0].left_edge.idx
+            _lo, hi, head = self._extent_after(cue, comp[:1])
+        mod = modality.of_head(head)
+        if mod == modality.ASSERTED:
+            mod = modality.EXPECTED if cue.lemma_ in _LOOKS_FORWARD else modality.HEDGED
+        att = Attribution([cue], None, None)
+        claims.append(self.claim("reported", lo, hi, att, mod, None))
+
+    def in_source(self, noun: Token, claims: list[Claim]) -> None:
+        """A finding placed in its source: "In a poll released Monday, 50 percent chose X"."""
+        prep = noun.head
+        verb = prep.head
+        # only a finding put first ("In a poll, ..."), not "said in a statement that"
+        if prep.dep_ != "prep" or verb.pos_ not in ("VERB", "AUX") or prep.i > verb.i or \
+                self.is_cue(verb) or self.quote_at(noun.idx) is not None:
+            return
+        parts = [c for c in verb.children if c is not prep and not c.is_punct]
+        if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in parts):
+            return
+        lo, hi, _head = self._extent(parts)
+        lo = min(lo, verb.idx)
+        source = self.doc[noun.left_edge.i:noun.right_edge.i + 1]
+        lo = max(lo, source.end_char)
+        while lo < hi and (self.text[lo].isspace() or self.text[lo] in ",;:—–"):
+            lo += 1  # the comma after the source phrase
+        if not self.text[lo:hi].strip(" ,.;"):
+            return
+        att = Attribution([prep], source, self.resolve(source, noun.idx))
+        claims.append(self.claim("reported", lo, hi, att, modality.of_head(verb), None))
 
     def through_quote(self, lo: int, hi: int, claimed: set[int]) -> int:
         """The end of a reported content that opens a quotation without closing it ("said
@@ -684,7 +747,8 @@ _LEMMA_FIXES = {"hoping": "hope", "hopes": "hope", "hoped": "hope"}
 
 # Hashes of every word that can start a cue (lemmas and, for the lemmatizer's slips, forms).
 _CUE_HASHES = np.array(sorted({hash_string(w) for w in (
-    CUES | NOMINAL_CUES | set(_LEMMA_FIXES) | {"according"})}), dtype=np.uint64)
+    CUES | NOMINAL_CUES | NOMINAL_SOURCES | SOURCELESS | set(_LEMMA_FIXES) | {"according"})}),
+    dtype=np.uint64)
 
 
 def lemma_of(tok: Token) -> str:
@@ -695,7 +759,9 @@ def outermost(claims: list[Claim]) -> list[Claim]:
     """Claims less those whose cue lies inside another claim's content ("He said Russia
     believes ..."): the inner one is part of what the outer speaker says, not a claim the
     article attributes."""
-    spans = sorted((c.start, c.end) for c in claims)
+    # A claim nobody is named for ("X is expected to say that ...") swallows no other.
+    spans = sorted((c.start, c.end) for c in claims
+                   if c.kind == "quote" or c.source_start is not None)
     starts = [s for s, _ in spans]
     ends = _running_max([e for _, e in spans])
     kept = []
