@@ -1,7 +1,6 @@
 """Events: PLOVER type, actors and recipients, place, time, size, modality and source claim."""
 
 import json
-import time
 
 import pytest
 
@@ -194,20 +193,3 @@ def test_real_negated_conditional_expected_events_are_never_asserted(events_pipe
                 checked += 1
                 assert event.modality != "asserted", (text, event.text)
     assert checked >= 10
-
-
-def test_speed_is_a_small_share_of_parsing(events_pipeline):
-    text = ("Iranian forces attacked Kurdish rebels near the border on Monday, killing 12 fighters, "
-            "officials said. The government condemned the attack and demanded talks. ") * 40
-    doc = events_pipeline.nlp(text)
-    rec = events_pipeline.extract(doc, Article(id="x", text=text), None)
-    ctx = Context(doc=doc, article=rec.article, published=None, sentences=Sentences(doc),
-                  record=rec)
-    t0 = time.perf_counter()
-    for _ in range(3):
-        EventFinder(ctx, lexicon()).run()
-    per_run = (time.perf_counter() - t0) / 3
-    t0 = time.perf_counter()
-    events_pipeline.nlp(text)
-    parse = time.perf_counter() - t0
-    assert per_run < 0.2 * parse
