@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 SHARED ?= ../shared
 DEMO_ARTICLE := $(firstword $(wildcard $(SHARED)/examples/kursk-2024-10-31.txt) examples/mosul-2016-10-20.txt)
 DEMO_DATE := $(if $(findstring kursk,$(DEMO_ARTICLE)),2024-10-31,2016-10-20)
+DEMO_ABOUT := $(if $(findstring kursk,$(DEMO_ARTICLE)),troops,civilians)
 
 .PHONY: demo test eval bench docs lock clean train-events
 
@@ -17,8 +18,8 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 demo: $(VENV)/.installed
 	$(VENV)/bin/newsgraph analyze $(DEMO_ARTICLE) --published $(DEMO_DATE) --format table
 	@mkdir -p out && rm -f out/demo.duckdb
-	$(VENV)/bin/newsgraph ingest $(DEMO_ARTICLE) examples --db out/demo.duckdb --no-progress
-	$(VENV)/bin/newsgraph claims --about troops --db out/demo.duckdb
+	$(VENV)/bin/newsgraph ingest $(filter-out examples/%,$(DEMO_ARTICLE)) examples --db out/demo.duckdb --no-progress
+	$(VENV)/bin/newsgraph claims --about $(DEMO_ABOUT) --db out/demo.duckdb
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
