@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import subprocess
+import sys
+
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,3 +31,12 @@ def example_text() -> str:
     if not EXAMPLE.is_file():
         pytest.skip("the example article ../shared/examples is absent")
     return EXAMPLE.read_text(encoding="utf-8")
+
+
+def check_expected(record, tmp_path: Path, only: str) -> subprocess.CompletedProcess:
+    """Run ../shared/examples/check_expected.py on a record, for the lists named in ``only``."""
+    out = tmp_path / "record.json"
+    out.write_text(record.to_json(), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, str(SHARED / "examples" / "check_expected.py"), str(out), str(EXPECTED),
+         "--only", only], capture_output=True, text=True)

@@ -3,14 +3,12 @@ changes, counted nouns, and the numbers that are not quantities. Sentences writt
 tests; the example article is used for the acceptance check."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXPECTED, SHARED, needs_example
+from conftest import EXPECTED, check_expected, needs_example
 from newsgraph.config import Settings
 from newsgraph.extract.quantities import find_quantities, parse_number
 from newsgraph.errors import DocumentError
@@ -384,11 +382,7 @@ def test_extractor_spans_lie_in_the_text(qpipe, text):
 @needs_example
 def test_example_article_quantities(qpipe, example_text, tmp_path):
     record = qpipe.analyze(example_text, "2024-10-31")
-    out = tmp_path / "record.json"
-    out.write_text(record.to_json(), encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, str(SHARED / "examples" / "check_expected.py"), str(out), str(EXPECTED),
-         "--only", "quantities"], capture_output=True, text=True)
+    proc = check_expected(record, tmp_path, "quantities")
     assert proc.returncode == 0, proc.stdout
     for phrase in ("10th largest", "March 2024", "November 2023", "One of the reasons"):
         at = example_text.index(phrase)
