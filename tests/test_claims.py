@@ -205,3 +205,32 @@ def test_finding_placed_in_a_survey_put_first(claims_pipeline):
     assert reported and reported[0].cue == "In"
     assert reported[0].source_text.startswith("a survey of farmers")
     assert reported[0].text.startswith("most respondents owned two or more tractors")
+
+
+def test_headline_label_names_the_speaker(claims_pipeline):
+    text = ("Zelensky: Russia Is Massing Troops Near Kharkiv Again\n\n"
+            "The Ukrainian president spoke in Kyiv on Tuesday.\n\n"
+            "Update: The talks were postponed until next week.")
+    _rec, found = claims_of(claims_pipeline, text)
+    labelled = [(kind, who, c.text) for kind, who, c in found if c.cue == ":"]
+    assert [(kind, text) for kind, _who, text in labelled] == [
+        ("reported", "Russia Is Massing Troops Near Kharkiv Again")]
+    assert "Zelensky" in (labelled[0][1] or "")
+    # "Update:" labels the line; nobody says it
+    assert not any(c.cue == ":" and "postponed" in c.text for _k, _w, c in found)
+
+
+def test_made_the_case_is_a_cue(claims_pipeline):
+    text = "The foreign minister made the case that sanctions were working."
+    _rec, found = claims_of(claims_pipeline, text)
+    (kind, _who, claim), = [f for f in found if f[0] == "reported"]
+    assert claim.text == "that sanctions were working"  # as for "said that ..."
+    assert claim.cue.startswith("made the case")
+    assert claim.source_text == "The foreign minister"
+
+
+def test_source_phrase_leaves_out_the_dateline(claims_pipeline):
+    text = "KHARKIV, Ukraine (Reuters) — Governor Oleh Syniehubov said the shelling had stopped."
+    _rec, found = claims_of(claims_pipeline, text)
+    (claim,) = [c for kind, _w, c in found if kind == "reported"]
+    assert claim.source_text == "Governor Oleh Syniehubov"

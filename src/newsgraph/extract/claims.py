@@ -61,6 +61,10 @@ _NOMINAL_PREPS = frozenset({"of", "about", "on", "against", "for", "to"})
 # Verbs whose subject is what is said, by nobody named: "X seems to ...", "it appears that ...",
 # and passives without an agent: "X is expected to ...", "it was revealed that ...".
 SOURCELESS = _LEX["sourceless"]
+LIGHT_VERBS = {"make": _LEX["light_verb_nouns"]}  # the verb a noun of that list makes a cue
+LINE_LABELS = frozenset(_LEX["line_labels"])
+# A line "Label: what is said" (the label short, the rest a clause).
+_LABELLED_LINE = re.compile(r"(?m)^[ \t]*([^\n:\"“”]{2,60}?)[ \t]*:[ \t]+([^\n]{10,})$")
 SOURCELESS_PASSIVE = _LEX["sourceless_passive"]
 _SOURCELESS_COMPLEMENTS = frozenset({"xcomp", "ccomp", "acomp", "oprd", "attr"})
 
@@ -182,6 +186,11 @@ class MentionIndex:
         return [r for r in reversed(self.rows[lo:hi]) if r[1] <= pos]
 
 
+# Tokens a source phrase never reaches back across: a dateline's dash, a quote's close.
+_DASHES = frozenset({"—", "–", "--"})
+_BREAKS = _DASHES | {"”", "’’", "''", "»", ")"}
+
+
 def _is_group(e: Entity) -> bool:
     return e.type in ("NORP", "ORG") or (e.type != "PERSON" and e.name.endswith("s"))
 
@@ -286,8 +295,7 @@ class ClaimFinder:
         return None
 
     def source_phrase(self, cue: Token, depth: int = 0) -> Span | None:
-        """The words naming who says it: the cue's subject (or passive agent), narrowed to the
-        noun phrase, or to the author behind "an analysis by X"."""
+        """The words naming who says it: the cue's subject (or passive agent) phrase."""
         subj = None
         for child in cue.children:
             if child.dep_ in ("nsubj", "csubj"):
@@ -298,21 +306,36 @@ class ClaimFinder:
                     subj = pobj[0]
         if subj is None:
             return self.inherited_source(cue, depth)
-        if subj.lemma_.lower() in NOMINAL_SOURCES:
-            for prep in subj.children:
-                if prep.dep_ == "prep" and prep.lower_ in ("by", "from", "of"):
-                    pobj = [c for c in prep.children if c.dep_ == "pobj"]
-                    if pobj and pobj[0].pos_ in ("PROPN", "NOUN"):
-                        subj = pobj[0]
-                        break
-        # The whole subject phrase, appositions and relative clauses included ("Chris Cox,
-        # who runs the lobbying arm,"), without the punctuation around it.
+        # "An analysis by X found": the phrase stays whole (it is what names the source);
+        # resolve() finds X inside it, as the head noun is no entity.
+        return self.subject_words(subj)
+
+    def subject_words(self, subj: Token) -> Span:
+        """The subject phrase with its appositions and relative clauses ("Chris Cox, who runs
+        the lobbying arm,": quote corpora mark the whole phrase), without a home after a comma
+        ("Jane Roe, of Tulsa"), a dateline or the end of a quote the parser took in before it
+        ("WASHINGTON (AP) — X"), or the punctuation around it."""
+        doc = self.doc
         left, right = subj.left_edge.i, subj.right_edge.i
-        while left < subj.i and (self.doc[left].is_punct or self.doc[left].is_space):
+        heads = [subj] + [c for c in subj.children if c.dep_ == "appos" and c.i > subj.i]
+        for head in heads:
+            for child in head.children:
+                if child.i > subj.i and child.dep_ == "prep" and child.lower_ == "of" and \
+                        head.ent_type_ == "PERSON" and doc[child.i - 1].text == ",":
+                    right = min(right, child.left_edge.i - 2)  # "Jane Roe, of Tulsa,"
+        for tok in doc[left:right + 1]:
+            # a quote's close before the head; a dateline's dash anywhere ("KYIV (AP) — X":
+            # the parser may make the city the head)
+            if tok.text in _BREAKS and tok.i < subj.i or tok.text in _DASHES and \
+                    tok.i < right and all(t.is_punct or t.pos_ == "PROPN"
+                                          for t in doc[left:tok.i]):
+                left = max(left, tok.i + 1)
+        while left < subj.i and (doc[left].is_punct or doc[left].is_space):
             left += 1
-        while right > subj.i and (self.doc[right].is_punct or self.doc[right].is_space):
+        while right > subj.i and (doc[right].is_punct or doc[right].is_space) and not (
+                doc[right].text == ")" and "(" in doc[left:right].text):
             right -= 1
-        return self.doc[left:right + 1]
+        return doc[left:right + 1]
 
     def inherited_source(self, cue: Token, depth: int = 0) -> Span | None:
         """The source of a cue with no subject of its own, from the clause it hangs off:
@@ -458,6 +481,7 @@ class ClaimFinder:
         claims: list[Claim] = []
         quoted = self.quote_claims(claims)
         self.reported_claims(claims, quoted)
+        self.headline_claims(claims)
         claims = outermost(claims)
         self.unattributed_claims(claims)
         return claims
@@ -575,6 +599,9 @@ class ClaimFinder:
                 continue
             if self.quote_at(tok.idx) is not None:
                 continue
+            if lemma in LIGHT_VERBS and tok.pos_ in ("VERB", "AUX"):
+                self.light_verb(tok, claims)
+                continue
             if not self.is_cue(tok):
                 if lemma in SOURCELESS and tok.pos_ in ("VERB", "AUX"):
                     self.sourceless(tok, claims)
@@ -601,6 +628,60 @@ class ClaimFinder:
                 mod = modality.DENIED  # "did not say that ..."
             claims.append(self.claim("reported", lo, hi, att, mod,
                                      self.said_on(tok, (lo, hi))))
+
+    def light_verb(self, verb: Token, claims: list[Claim]) -> None:
+        """A claim made with a light verb and a noun that says what kind of saying it is:
+        "made the case that ...", "made the point that ...", "made clear (that) ...". The cue
+        is the verb with that noun; the content the clause that hangs off either."""
+        nouns = [c for c in verb.children if c.lemma_.lower() in LIGHT_VERBS[lemma_of(verb)]
+                 and c.i > verb.i]
+        if not nouns:
+            return
+        noun = nouns[0]
+        clauses = [c for c in list(noun.children) + list(verb.children)
+                   if c.i > noun.i and c.dep_ in ("ccomp", "acl", "advcl", "xcomp", "relcl")
+                   and c.pos_ in ("VERB", "AUX")]
+        if not clauses:
+            return
+        clause = clauses[0]
+        lo, hi, head = self._extent([clause])
+        att = Attribution([verb, noun], None, None)
+        source = self.source_phrase(verb)
+        if source is None:
+            return
+        att = Attribution([verb, noun], source, self.resolve(source, verb.idx))
+        mod = modality.DENIED if any(c.dep_ == "neg" for c in verb.children) else \
+            modality.of_head(head)
+        claims.append(self.claim("reported", lo, hi, att, mod, self.said_on(verb, (lo, hi))))
+
+    def headline_claims(self, claims: list[Claim]) -> None:
+        """A line whose words before a colon name who says the rest ("Graham: Trump's rhetoric
+        is destroying the party"), as headlines and summaries put it. The name must be an
+        entity or a source noun, with no verb (else it is a sentence, read elsewhere)."""
+        covered = [(c.start, c.end) for c in claims if c.cue_start is not None]
+        for m in _LABELLED_LINE.finditer(self.text):
+            lo, hi = m.span(2)
+            hi = _rstrip(self.text, lo, hi)
+            if len(self.text[lo:hi].split()) < 3 or \
+                    any(s < hi and lo < e for s, e in covered):
+                continue
+            label = self.ctx.char_span(m.start(1), m.end(1), alignment_mode="expand")
+            if label is None or not len(label) or len(label) > 8 or any(
+                    t.pos_ in ("VERB", "AUX", "PRON") or t.lower_ in LINE_LABELS
+                    for t in label):
+                continue
+            named = self.mentions.within(label.start_char, label.end_char)
+            if not named and label.root.lemma_.lower() not in NOMINAL_SOURCES:
+                continue
+            colon = self.ctx.char_span(m.end(1), m.end(1) + 1, alignment_mode="expand")
+            if colon is None or not len(colon):
+                continue
+            entity = self.resolve(label, label.start_char)
+            att = Attribution([colon[0]], label, entity)
+            content = self.ctx.char_span(lo, hi, alignment_mode="expand")
+            mod = modality.of_span(content) if content is not None and len(content) \
+                else modality.ASSERTED
+            claims.append(self.claim("reported", lo, hi, att, mod, None))
 
     def nominal(self, noun: Token, claims: list[Claim]) -> None:
         """A claim named by a noun with its holder: "his claim that ...", "Trump's view of
@@ -747,7 +828,8 @@ _LEMMA_FIXES = {"hoping": "hope", "hopes": "hope", "hoped": "hope"}
 
 # Hashes of every word that can start a cue (lemmas and, for the lemmatizer's slips, forms).
 _CUE_HASHES = np.array(sorted({hash_string(w) for w in (
-    CUES | NOMINAL_CUES | NOMINAL_SOURCES | SOURCELESS | set(_LEMMA_FIXES) | {"according"})}),
+    CUES | NOMINAL_CUES | NOMINAL_SOURCES | SOURCELESS | set(LIGHT_VERBS) | set(_LEMMA_FIXES)
+    | {"according"})}),
     dtype=np.uint64)
 
 
