@@ -84,3 +84,17 @@ def test_divisions_know_their_largest_city(gaz):
     state = [e for e, _ in gaz.candidates("New York") if e.feature == "admin1"][0]
     city = [e for e, _ in gaz.candidates("New York City") if e.feature == "city"][0]
     assert state.largest == city.population
+
+
+def test_towns_of_a_thousand_people(gaz):
+    towns = [e for e, _ in gaz.candidates("Kennebunkport") if e.feature == "city"]
+    assert towns and towns[0].country == "USA" and towns[0].admin1 == "Maine"
+
+
+def test_only_the_capital_itself_is_marked(gaz):
+    capitals = [e for e, _ in gaz.candidates("Washington") if e.capital]
+    assert len(capitals) == 1 and capitals[0].population > 500_000
+
+
+def test_a_curated_name_without_its_article(gaz):
+    assert any(e.feature == "water" and alias for e, alias in gaz.candidates("Gulf"))

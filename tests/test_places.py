@@ -111,3 +111,106 @@ def test_new_york_is_the_city_and_the_atlantic_the_ocean(places):
 def test_bare_compass_word_is_no_place(places):
     got = places("West and South traded goals before the break.")
     assert not any(p.text in ("West", "South") for p in got)
+
+
+# --- metonymy: what a possessive, a subject or a preposition makes of a place ---------------
+
+
+def test_possessive_person_or_property_is_a_modifier(places):
+    got = places("Russia's foreign minister arrived on Monday. Brazil's economy grew by 2 percent.")
+    assert only(got, "Russia").reading == "place"
+    assert only(got, "Brazil").reading == "place"
+
+
+def test_possessive_decision_is_the_government(places):
+    got = places("Norway's decision to expel the diplomats surprised Oslo's allies.")
+    assert only(got, "Norway").reading == "government"
+    assert only(got, "Oslo").reading == "government"
+
+
+def test_state_acting_reads_as_government(places):
+    got = places("Montana offered the company $60 a day, officials said.")
+    montana = only(got, "Montana")
+    assert montana.feature == "admin1" and montana.reading == "government"
+    assert montana.entity is None  # a state government is not the country's GOV actor
+
+
+def test_hyphenated_backing_is_the_state(places):
+    got = places("The Iran-backed militia fired rockets at the base.")
+    assert only(got, "Iran").reading == "government"
+
+
+def test_border_with_a_country_stays_a_place(places):
+    got = places("Soldiers patrolled the border with Mexico for weeks.")
+    assert only(got, "Mexico").reading == "place"
+
+
+def test_relations_between_capitals_are_governments(places):
+    got = places("Relations between Ankara and Athens have improved this year.")
+    assert only(got, "Ankara").reading == "government"
+    assert only(got, "Athens").reading == "government"
+
+
+def test_agent_predicate_after_be(places):
+    got = places("Officials said Japan is concerned about the missile tests.")
+    assert only(got, "Japan").reading == "government"
+
+
+def test_catenative_verb_is_judged_by_the_verb_it_introduces(places):
+    got = places("Chile continued to be the largest copper producer.")
+    assert only(got, "Chile").reading == "place"
+
+
+def test_dateline_with_agency_stays_a_place(places):
+    got = places("CAIRO (AP) Egyptian officials opened the new bridge on Sunday.")
+    assert only(got, "CAIRO").reading == "place"
+
+
+def test_goods_from_a_country_are_no_state(places):
+    got = places("Tariffs were raised on steel imports from Vietnam.")
+    assert only(got, "Vietnam").reading == "place"
+
+
+# --- resolution --------------------------------------------------------------------------------
+
+
+def test_qualifier_before_a_name_joins_it(places):
+    got = places("Storms hit Western Australia on Monday, cutting power to thousands.")
+    p = [p for p in got if p.text.endswith("Australia")][0]
+    assert p.text == "Western Australia" and p.feature == "admin1" and p.country == "AUS"
+
+
+def test_region_demonym_is_not_a_country(places):
+    got = places("The Central American migrants waited at the crossing.")
+    assert not any(p.country == "USA" for p in got)
+
+
+def test_list_of_states_makes_a_state(places):
+    got = places("Firms moved jobs from states such as Oregon or Washington last year.")
+    assert only(got, "Washington").feature == "admin1"
+
+
+def test_compass_adjective_asks_for_the_area(places):
+    got = places("Wildfires spread across central Washington overnight.")
+    assert only(got, "Washington").feature == "admin1"
+
+
+def test_the_gulf_is_the_sea(places):
+    got = places("Tankers waited in the Gulf as the talks went on.")
+    assert only(got, "Gulf").feature == "water"
+
+
+def test_dotted_state_abbreviation_is_the_state(places):
+    got = places("COLUMBIA, Mo. - The city council met on Tuesday.")
+    mo = only(got, "Mo.")
+    assert mo.feature == "admin1" and mo.country == "USA"
+
+
+def test_name_continued_by_capitalised_words(places):
+    got = places("Ferries to the U.S. Virgin Islands were cancelled.")
+    assert only(got, "U.S. Virgin Islands").country == "VIR"
+
+
+def test_village_named_like_a_world_city_needs_local_evidence(places):
+    got = places("Prices in London rose again, a report from the United States said.")
+    assert only(got, "London").country == "GBR"

