@@ -20,8 +20,12 @@ demo: $(VENV)/.installed
 	@mkdir -p out && rm -f out/demo.duckdb
 	$(VENV)/bin/newsgraph ingest $(filter-out examples/%,$(DEMO_ARTICLE)) examples --db out/demo.duckdb --no-progress
 	$(VENV)/bin/newsgraph claims --about $(DEMO_ABOUT) --db out/demo.duckdb
+	$(VENV)/bin/newsgraph report --db out/demo.duckdb --about $(DEMO_ABOUT) --out out/report.html
+	@echo "Explore it: $(VENV)/bin/newsgraph serve --db out/demo.duckdb   (then open http://127.0.0.1:8000/)"
 
+# The browser tests drive Debian's chromium; without it they skip and say why.
 test: $(VENV)/.installed
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; } >/dev/null 2>&1 || echo "chromium unavailable: the browser tests will skip"
 	$(PY) -m pytest -q
 
 # Long evaluations against ../shared/data; tables land in benchmarks/results/.

@@ -282,17 +282,31 @@ def claims(
                               "troops\" (every word must match; 'troop' matches 'troops')."),
     since: Optional[str] = typer.Option(None, help="Only claims made on or after YYYY-MM-DD."),
     period: str = typer.Option("month", help="Estimate per day, month, year or all."),
-    limit: Optional[int] = typer.Option(None, "--limit", help="At most N claims."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="At most N claims (with --by "
+                                        "incident: N incidents)."),
+    by: str = typer.Option("claim", "--by", help="claim: each numeric claim, reconciled per "
+                           "period and place; incident: casualty figures (--about killed, "
+                           "wounded, casualties ...) grouped into incidents by place and date, "
+                           "compared across outlets."),
+    window: int = typer.Option(0, "--window", min=0, help="With --by incident: days an "
+                               "incident's figures may lie apart (0: the same day)."),
+    conflicts: bool = typer.Option(False, "--conflicts", help="With --by incident: only "
+                                   "incidents where outlets give conflicting figures."),
     db: Path = DbOption,
     fmt: ListFormat = ListFormatOption,
     export: Optional[Path] = ExportOption,
 ) -> None:
-    """Numeric claims about a thing across articles and outlets, reconciled over time."""
+    """Numeric claims about a thing across articles and outlets, reconciled over time; with
+    --by incident, casualty figures per incident and outlet, with their conflicts."""
     from .corpus import output, queries
 
+    if by not in ("claim", "incident"):
+        fail(f"--by {by!r}: claim or incident", 2)
     if period not in ("day", "month", "year", "all"):
         fail(f"--period {period!r}: day, month, year or all", 2)
     since = _check_date(since, "--since")
+    if by == "incident":
+        return _claims_by_incident(about, since, window, conflicts, limit, db, fmt, export)
     rows = _query("claims_about", db, about, since=since, limit=limit)
     estimates = queries.reconcile(rows, period)
     for row in rows:
@@ -316,6 +330,46 @@ def claims(
                 "note": "; ".join((["disputed: another interval fits as many"] if e.disputed
                                    else []) + e.notes)} for e in estimates]
         _emit(est, fmt, title="Estimates (the interval most sources allow)")
+
+
+def _claims_by_incident(about: str, since: Optional[str], window: int, conflicts: bool,
+                        limit: Optional[int], db: Path, fmt: ListFormat,
+                        export: Optional[Path]) -> None:
+    """`claims --by incident`: one row per incident and measure; JSON has every incident and
+    every figure (with its incident and flag)."""
+    from .corpus import incidents, output
+    from .corpus.queries import QueryError, StoreError
+
+    try:
+        found, figures = incidents.incidents(db, about, since=since, window=window)
+    except (QueryError, StoreError) as err:
+        fail(str(err))
+    if conflicts:
+        found = [i for i in found if i.conflict]
+    if limit:
+        found = found[:limit]
+    rows = incidents.figure_rows(found, figures)
+    if export:
+        return _export(rows, export)
+    if fmt is ListFormat.json:
+        shown = {i.id for i in found}
+        sys.stdout.write(output.to_json({
+            "incidents": [i.to_dict() for i in found],
+            "figures": [f for f in figures if f.get("incident") in shown
+                        or not (conflicts or limit)]}))
+        return
+    if fmt is ListFormat.csv:
+        sys.stdout.write(output.to_csv(rows))
+        return
+    last = None
+    for row in rows:  # the incident's place and dates once, on its first row
+        if row["incident"] == last:
+            row["incident"] = row["dates"] = row["place"] = ""
+        last = row["incident"] or last
+    _emit(rows, fmt, ["incident", "dates", "place", "measure", "outlet", "figure", "speaker",
+                      "date", "flag"], title=f"Casualty figures by incident: {about!r}")
+    err_console.print(f"{len(found):,} incidents, {sum(i.conflict for i in found):,} with "
+                      "conflicting figures from different outlets", highlight=False)
 
 
 @app.command()
@@ -440,6 +494,69 @@ def _eval_command(task: str, data_help: str, summary: str) -> None:
 
 for _task in EVAL_TASKS:
     _eval_command(*_task)
+
+
+# --- the web UI and situation reports -----------------------------------------------------------
+
+@app.command()
+def serve(
+    db: Path = DbOption,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by "
+                             "default: the UI is for this machine)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    timeout: float = typer.Option(5.0, "--query-timeout", min=0.1,
+                                  help="Seconds before a query is interrupted."),
+) -> None:
+    """Browse the corpus offline: overview, map, search, articles with their records, claims
+    compared across sources, situation reports; JSON under /api (the database is read-only)."""
+    import uvicorn
+
+    from .corpus.store import StoreError
+    from .web.app import create_app
+
+    hosts = None if host in ("0.0.0.0", "::") else sorted({host, "127.0.0.1", "localhost"})
+    try:
+        web = create_app(db, query_timeout=timeout, allowed_hosts=hosts)
+    except StoreError as err:
+        fail(str(err))
+    shown = f"[{host}]" if ":" in host else host
+    err_console.print(f"newsgraph: serving {db} (read-only) at http://{shown}:{port}/ "
+                      "- Ctrl+C stops", highlight=False)
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def report(
+    about: str = typer.Option(..., "--about", help="The counted thing the report is about, "
+                              "e.g. troops."),
+    out: Path = typer.Option(..., "--out", help="report.html (self-contained) or report.md."),
+    db: Path = DbOption,
+    since: Optional[str] = typer.Option(None, help="Only claims and events dated on or after "
+                                        "YYYY-MM-DD."),
+    until: Optional[str] = typer.Option(None, help="Only those dated on or before YYYY-MM-DD."),
+    place: Optional[str] = typer.Option(None, "--place", help="Part of a place name, or an ISO "
+                                        "alpha-3 code."),
+    actor: Optional[str] = typer.Option(None, "--actor", help="Part of an actor's name."),
+    server: str = typer.Option("http://127.0.0.1:8000", "--server-url",
+                               help="Where `newsgraph serve` runs: citations link there."),
+) -> None:
+    """A situation report with every sentence cited: key numbers as ranges with their sources,
+    conflicting claims, main events, a timeline and a map."""
+    from . import report as reports
+    from .corpus import queries
+
+    if out.suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
+        fail(f"--out {out}: use a .html or .md file", 2)
+    since = _check_date(since, "--since")
+    until = _check_date(until, "--until")
+    try:
+        rep = reports.build_report(db, about, since=since, until=until, place=place, actor=actor)
+        reports.write(rep, out, server)
+    except (queries.QueryError, queries.StoreError, OSError) as err:
+        fail(str(err))
+    err_console.print(f"wrote {out}: {len(rep.key_numbers)} key numbers, {len(rep.conflicts)} "
+                      f"conflicts, {len(rep.events)} events, {len(rep.citations)} citations",
+                      highlight=False)
 
 
 def main() -> None:
