@@ -286,3 +286,12 @@ def test_run_on_polnear_dev_limit_2():
         assert cells["docs"] == 2
         assert all(0.0 <= cells[c] <= 1.0 for c in COLUMNS[3:-2])
     assert report.notes[0].startswith("Data: the dev split")
+
+
+def test_content_around_an_inner_cue_is_two_parts():
+    from newsgraph.evaluate.attribution import _less
+
+    text = "Their numbers, he said, are growing."
+    parts = _less(0, len(text) - 1, [(15, 17), (18, 22)])
+    assert [text[s:e] for s, e in parts] == ["Their numbers, ", ", are growing"]
+    assert _less(0, 10, [(12, 15)]) == [(0, 10)]  # a cue outside leaves it whole

@@ -113,3 +113,10 @@ def test_check_text_limits():
 def test_first_line_title():
     assert first_line_title("Headline here\n\nBody.") == "Headline here"
     assert first_line_title("A full sentence that ends.\nMore.") is None
+
+
+def test_a_long_capitalised_headline_line_is_its_own_sentence(pipeline):
+    text = ("Defence Minister Says The Army Would Hold The Line Near The Northern Border\n"
+            "The minister spoke to reporters in the capital on Tuesday.")
+    doc = pipeline.nlp(text)
+    assert [s.text.strip() for s in doc.sents][0].endswith("Border")

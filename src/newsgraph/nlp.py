@@ -34,7 +34,7 @@ def mark_paragraphs(doc: Doc) -> Doc:
 
     A blank line always ends a sentence. A single newline ends one when the line before it is
     complete (ends in sentence punctuation or a closing quote), when the next line is a list item
-    or indented, or when the line before is short like a headline; a newline inside a hard-wrapped
+    or indented, or when the line before is short or capitalised like a headline; a newline inside a hard-wrapped
     paragraph does not. Runs before the parser, which keeps boundaries set here."""
     text = doc.text
     if len(doc) < 2:
@@ -64,11 +64,19 @@ def mark_paragraphs(doc: Doc) -> Doc:
             before = text[line_start:token.idx]
             indent = token.text[token.text.rfind("\n") + 1:]
             if (indent or _LINE_END.search(before) or _LIST_START.match(text, nxt.idx)
-                    or len(before.strip()) < 60):
+                    or len(before.strip()) < 60 or is_title_case(before)):
                 nxt.is_sent_start = True
         if nxt.text in _BULLETS and nxt.i + 1 < len(doc):
             doc[nxt.i + 1].is_sent_start = False  # "• As many as ..." is one sentence
     return doc
+
+
+def is_title_case(line: str) -> bool:
+    """A headline's capitals ("Christie Says He Would Issue A Quarantine Over Zika"): most
+    words longer than three letters start with one. A hard-wrapped line of prose does not."""
+    long_words = [w for w in line.split() if len(w) > 3 and w[0].isalpha()]
+    return len(long_words) >= 3 and \
+        sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
 
 
 @lru_cache(maxsize=4)

@@ -157,7 +157,9 @@ class Place(Span):
 
 @dataclass
 class Claim(Span):
-    """Something somebody (or nobody) says is so. ``text``/``start``/``end`` cover the content."""
+    """Something somebody (or nobody) says is so. ``text``/``start``/``end`` cover the content;
+    where the cue and source stand inside it ("Their numbers, he said, are growing"), the span
+    runs over them and what is claimed is the words around them."""
 
     id: str = doc("Id unique in the record, e.g. `c1`.", default="")
     kind: str = doc("`quote` (direct speech), `reported` (indirect speech or an attributed "

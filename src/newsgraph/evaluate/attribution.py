@@ -229,8 +229,9 @@ def _extractor_present(name: str) -> bool:
 
 
 def claim_attributions(claims: Iterable) -> list[Attribution]:
-    """Attributed claims (kind quote or reported) as attributions: content = the claim's span,
-    cue = its cue span, source = the words naming its source."""
+    """Attributed claims (kind quote or reported) as attributions: content = the claim's span
+    less the cue and source where they stand inside it, cue = its cue span, source = the words
+    naming its source."""
     found = []
     for c in claims:
         if c.kind not in ("quote", "reported"):
@@ -238,8 +239,22 @@ def claim_attributions(claims: Iterable) -> list[Attribution]:
         cue = [(c.cue_start, c.cue_end)] if c.cue_start is not None and c.cue_end else []
         source = ([(c.source_start, c.source_end)]
                   if c.source_start is not None and c.source_end else [])
-        found.append(Attribution(source=source, cue=cue, content=[(c.start, c.end)], id=c.id))
+        found.append(Attribution(source=source, cue=cue,
+                                 content=_less(c.start, c.end, cue + source), id=c.id))
     return found
+
+
+def _less(start: int, end: int, inside: list[Span]) -> list[Span]:
+    """[start, end) without the spans that lie inside it: a content with its cue and source
+    set inside ("Their politics, he said, are changing") is the words around them, as quote
+    corpora mark it (two parts)."""
+    held = [(s, e) for s, e in inside if start < s and e < end]
+    if not held:
+        return [(start, end)]
+    # cue and source together ("he said") are one gap
+    lo, hi = min(s for s, _ in held), max(e for _, e in held)
+    parts = [(start, lo), (hi, end)]
+    return parts
 
 
 def run_newsgraph(docs: list[AttributionDoc], model: str | None = None) -> Output:
