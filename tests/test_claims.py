@@ -234,3 +234,18 @@ def test_source_phrase_leaves_out_the_dateline(claims_pipeline):
     _rec, found = claims_of(claims_pipeline, text)
     (claim,) = [c for kind, _w, c in found if kind == "reported"]
     assert claim.source_text == "Governor Oleh Syniehubov"
+
+
+def test_speaker_after_the_cue_holds_what_came_before(claims_pipeline):
+    text = "The bridge will reopen next month, said the regional governor, Anna Petrova."
+    _rec, found = claims_of(claims_pipeline, text)
+    (claim,) = [c for kind, _w, c in found if kind == "reported"]
+    assert claim.text == "The bridge will reopen next month"
+    assert claim.source_text.startswith("the regional governor")
+
+
+def test_cue_in_a_relative_clause_holds_its_noun(claims_pipeline):
+    text = "Parliament passed the budget plan, which the opposition had criticized."
+    _rec, found = claims_of(claims_pipeline, text)
+    assert [(c.text, c.source_text) for kind, _w, c in found if kind == "reported"] == [
+        ("the budget plan", "the opposition")]

@@ -425,6 +425,23 @@ class ClaimFinder:
         if cue.dep_ == "parataxis" and cue.head.pos_ in ("VERB", "AUX") and \
                 lemma in _SAYING and any(c.dep_ == "nsubj" for c in children):
             return self._extent([cue.head])
+        # a cue in a relative clause holds the noun it hangs off: "a plan the senator has
+        # criticized", "the tax, which he once supported"
+        if cue.dep_ == "relcl" and cue.head.pos_ in ("NOUN", "PROPN") and lemma in STANCE | \
+                _SAYING and any(c.dep_ == "nsubj" and c.tag_ not in ("WP", "WDT") and
+                                c.i < cue.i for c in children) and not any(
+                c.dep_ in ("ccomp", "xcomp") or c.dep_ == "dobj" and c.tag_ not in ("WP", "WDT")
+                for c in children):
+            head = cue.head
+            return head.left_edge.idx, head.idx + len(head), head
+        # the speaker after the cue, what was said before it: "Prices will rise, said the
+        # minister." (the parser may hang the cue anywhere: conj, ccomp, ROOT)
+        if lemma in _SAYING and cue.i > cue.sent.start + 2 and self.doc[cue.i - 1].text == "," \
+                and any(c.dep_ == "nsubj" and c.i > cue.i for c in children) \
+                and not any(c.dep_ in ("ccomp", "dobj", "xcomp") and c.i > cue.i
+                            for c in children):
+            first = cue.sent[0]
+            return first.idx, self.doc[cue.i - 1].idx, cue.sent.root
         objects = [c for c in children if c.dep_ == "dobj" and c.i > cue.i
                    and c.lower_ not in ("it", "this", "that", "so")]
         if objects and (lemma in _SAYING and lemma not in _ADDRESSING
