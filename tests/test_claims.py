@@ -249,3 +249,18 @@ def test_cue_in_a_relative_clause_holds_its_noun(claims_pipeline):
     _rec, found = claims_of(claims_pipeline, text)
     assert [(c.text, c.source_text) for kind, _w, c in found if kind == "reported"] == [
         ("the budget plan", "the opposition")]
+
+
+def test_a_quote_only_cue_needs_a_quote(claims_pipeline):
+    text = "“Not again, not this winter,” the mayor sighed.\n\nShe read the report on Monday."
+    _rec, found = claims_of(claims_pipeline, text)
+    quotes = [c for kind, _w, c in found if kind == "quote"]
+    assert [q.source_text for q in quotes] == ["the mayor"]
+    assert not any("report" in c.text for _k, _w, c in found if c.kind == "reported")
+
+
+def test_according_to_before_a_quote_names_its_source(claims_pipeline):
+    text = "According to the ministry, “the convoy reached the city before dawn and unloaded.”"
+    _rec, found = claims_of(claims_pipeline, text)
+    quotes = [c for kind, _w, c in found if kind == "quote"]
+    assert [(q.cue, q.source_text) for q in quotes] == [("According to", "the ministry")]

@@ -63,6 +63,7 @@ _NOMINAL_PREPS = frozenset({"of", "about", "on", "against", "for", "to"})
 SOURCELESS = _LEX["sourceless"]
 LIGHT_VERBS = {"make": _LEX["light_verb_nouns"]}  # the verb a noun of that list makes a cue
 LINE_LABELS = frozenset(_LEX["line_labels"])
+QUOTE_CUES = _LEX["quote_cues"]  # cues only beside a direct quote
 # A line "Label: what is said" (the label short, the rest a clause).
 _LABELLED_LINE = re.compile(r"(?m)^[ \t]*([^\n:\"“”]{2,60}?)[ \t]*:[ \t]+([^\n]{10,})$")
 SOURCELESS_PASSIVE = _LEX["sourceless_passive"]
@@ -574,10 +575,19 @@ class ClaimFinder:
             hi = sents[last + 1].end
         candidates = []
         for tok in self.doc[lo:hi]:
-            if self.is_cue(tok) and self.quote_at(tok.idx) is None:
+            quote_only = lemma_of(tok) in QUOTE_CUES and tok.pos_ == "VERB" and \
+                sents[first].start <= tok.i < sents[last].end  # not in the sentence after
+            according = tok.lower_ == "according" and tok.i + 1 < len(self.doc) and \
+                self.doc[tok.i + 1].lower_ == "to"
+            if (self.is_cue(tok) or quote_only or according) and self.quote_at(tok.idx) is None:
                 distance = tok.idx - q.end if tok.idx >= q.end else (q.open_mark - tok.idx) * 2
                 candidates.append((distance, tok))
         for _d, tok in sorted(candidates, key=lambda x: x[0]):
+            if tok.lower_ == "according":  # "According to the paper, “...”"
+                att = self.according_attribution(tok)
+                if att is not None:
+                    return att
+                continue
             if tok.lemma_ in NEEDS_CLAUSE and self.content_of(tok) is None and not any(
                     c.dep_ in ("ccomp", "dobj") and q.start <= c.idx < q.end for c in tok.children):
                 continue
@@ -788,14 +798,22 @@ class ClaimFinder:
             return closing_end(self.text, q)
         return hi
 
-    def according_to(self, tok: Token, claims: list[Claim]) -> None:
+    def according_attribution(self, tok: Token) -> Attribution | None:
+        """Cue ("according to") and source of "according to X"; None without an object."""
         to = self.doc[tok.i + 1]
         pobj = [c for c in to.children if c.dep_ == "pobj"] or \
             [c for c in tok.children if c.dep_ == "pobj"]
         if not pobj:
-            return
+            return None
         src = pobj[0]
         source = self.doc[src.left_edge.i:src.right_edge.i + 1]
+        return Attribution([tok, to], source, self.resolve(source, tok.idx))
+
+    def according_to(self, tok: Token, claims: list[Claim]) -> None:
+        att = self.according_attribution(tok)
+        if att is None:
+            return
+        source = att.source
         sent = tok.sent
         phrase_lo = tok.idx
         phrase_hi = source.end_char
@@ -804,8 +822,6 @@ class ClaimFinder:
         lo, hi = max(left, right, key=lambda r: len(self.text[r[0]:r[1]].strip(" ,.;")))
         if not self.text[lo:hi].strip(" ,.;"):
             return
-        entity = self.resolve(source, tok.idx)
-        att = Attribution([tok, to], source, entity)
         span = self.ctx.char_span(lo, hi, alignment_mode="contract")
         mod = modality.of_span(span) if span is not None and len(span) else "asserted"
         published = self.ctx.published.isoformat() if self.ctx.published else None
