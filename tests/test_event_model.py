@@ -102,3 +102,82 @@ def test_training_separates_two_hand_made_classes():
     model = train(feats, labels, c=10.0)
     p = model.probabilities(["a=bomb"])
     assert max(p, key=p.get) == 4
+
+
+# --- the argument tagger ---------------------------------------------------------------------
+
+
+def tagger_towards(feature: str, role: str) -> M.ArgModel:
+    """A hand-made tagger: ``feature`` pushes hard to ``role``; the bias favours O."""
+    row = [8.0 if r == role else 0.0 for r in M.ARG_ROLES]
+    return M.ArgModel.from_json({"roles": list(M.ARG_ROLES), "bias": [2.0, 0.0, 0.0, 0.0],
+                                 "features": [feature], "weights": [row]})
+
+
+def test_arg_model_scores_many_candidates_at_once():
+    model = tagger_towards("path=nsubj", "S")
+    p = model.probabilities([["path=nsubj", "x"], ["unknown"], ["path=nsubj"]])
+    assert p.shape == (3, 4)
+    assert p[0].argmax() == 1 and p[1].argmax() == 0
+    assert p[0] == pytest.approx(p[2])  # unknown features weigh nothing
+    again = M.ArgModel.from_json(json.loads(json.dumps(model.to_json())))
+    assert again.probabilities([["path=nsubj"]]) == pytest.approx(p[2:], abs=1e-3)
+
+
+def test_candidates_cover_subject_and_object_phrases(events_pipeline):
+    doc = events_pipeline.nlp("The rebel army of the north shelled the old port on Sunday.")
+    sent = next(iter(doc.sents))
+    spans = {doc[c.start:c.end].text for c in M.candidates(sent)}
+    assert {"The rebel army of the north", "the old port", "the north"} <= spans
+
+
+def test_pick_arguments_keeps_best_non_overlapping_phrases(events_pipeline):
+    import numpy as np
+
+    doc = events_pipeline.nlp("Villagers attacked the police station of the town.")
+    cands = M.candidates(next(iter(doc.sents)))
+    text = [doc[c.start:c.end].text for c in cands]
+    probs = np.full((len(cands), 4), [0.9, 0.04, 0.03, 0.03])
+    probs[text.index("Villagers")] = [0.1, 0.8, 0.05, 0.05]
+    probs[text.index("the police station of the town")] = [0.2, 0.1, 0.6, 0.1]
+    probs[text.index("the town")] = [0.1, 0.1, 0.7, 0.1]  # inside the better-scored phrase
+    picked = [(r, doc[c.start:c.end].text) for r, c in M.pick_arguments(cands, probs)]
+    assert picked == [("S", "Villagers"), ("T", "the town")]
+
+
+def test_extractor_takes_arguments_from_the_tagger(events_pipeline):
+    from newsgraph.evaluate import events as E
+
+    text = "Syrian troops attacked Turkish positions near the border."
+    (ctx,), _ = E.parse([text])
+    with M.using(None, tagger_towards("path=dobj", "S")):
+        main = E.mains_of([ctx])[0]
+    assert main.type == "ASSAULT"
+    assert [(r, ctx.doc[a:b].text) for r, a, b in main.tagged] == [("S", "Turkish positions")]
+    # the rules' own subject, naming an entity, goes first; the tagger fills what they lack
+    assert ("S", "Syrian troops") in [(r, ctx.doc[a:b].text) for r, a, b in main.spans]
+    with M.using(None):
+        rules = E.mains_of([ctx])[0]
+    assert rules.tagged == []
+
+
+def test_shipped_tagger_is_small_and_reads_a_plain_sentence(events_pipeline):
+    path = resources.files("newsgraph.lexicon").joinpath(M.ARGS_FILE)
+    assert path.is_file() and len(path.read_bytes()) < 2_000_000
+    from newsgraph.evaluate import events as E
+
+    (ctx,), _ = E.parse(["Iraqi soldiers attacked the rebel base on Monday."])
+    main = E.mains_of([ctx])[0]
+    spans = {(r, ctx.doc[a:b].text) for r, a, b in main.spans}
+    assert spans == {("S", "Iraqi soldiers"), ("T", "the rebel base")}
+
+
+def test_argument_training_separates_hand_made_roles():
+    pytest.importorskip("sklearn")
+    from newsgraph.evaluate.train_events import train_args
+
+    feats = [["path=nsubj", "x"], ["path=dobj", "x"], ["path=prep", "y"], ["path=conj", "y"]] * 4
+    roles = ["S", "T", "O", "O"] * 4
+    model = train_args(feats, roles, c=10.0, min_count=1)
+    p = model.probabilities([["path=nsubj"], ["path=dobj"], ["path=prep"]])
+    assert [M.ARG_ROLES[k] for k in p.argmax(axis=1)] == ["S", "T", "O"]

@@ -184,8 +184,8 @@ def test_real_negated_conditional_expected_events_are_never_asserted(events_pipe
         ctx = Context(doc=doc, article=article, published=None, sentences=Sentences(doc),
                       record=record)
         finder = EventFinder(ctx, lexicon(), keep_bare=True)
-        for event, (_a, _r, clause) in zip(finder.run(), finder.arguments):
-            kids = list(clause.children)
+        for event, args in zip(finder.run(), finder.arguments):
+            kids = list(args.clause.children)
             negated = any(c.dep_ == "neg" for c in kids)
             future = any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "wo") for c in kids)
             conditional = any(c.dep_ == "mark" and c.lower_ == "if" for c in kids)

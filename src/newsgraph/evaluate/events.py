@@ -26,7 +26,7 @@ import json
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -38,11 +38,7 @@ from ..extract import event_model
 
 OLD_NAMES = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE",
              "FIGHT": "ASSAULT"}
-SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 COLUMNS = ["set", "sentences", "measure", "newsgraph", "published best", "sentences/s"]
-# Dependants that end an argument phrase: clauses, appositions, and prepositions other than "of".
-_PHRASE_STOP = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep",
-                          "parataxis"})
 
 
 # --- readers --------------------------------------------------------------------------------
@@ -141,26 +137,26 @@ def _unmark(markup: str) -> tuple[str, list[tuple[int, int]], list[tuple[int, in
 
 @dataclass
 class Main:
-    """A sentence's main event: type, CAMEO root and argument phrases (token index ranges)."""
+    """A sentence's main event: type, CAMEO root and argument phrases ((role, first token,
+    last token + 1); role S actor, T recipient, R party of a symmetric event)."""
 
     type: Optional[str]
     cameo: Optional[str]
-    actors: list[tuple[int, int]]
-    recipients: list[tuple[int, int]]
+    spans: list[tuple[str, int, int]]
     doc: Doc
     anchor: Optional[Token] = None  # the main event's clause head (its verb, or the noun)
     word: Optional[Token] = None  # the main event's trigger word
+    rule_actors: list[Token] = field(default_factory=list)  # the rules' argument heads
+    rule_recipients: list[Token] = field(default_factory=list)
+    tagged: list[tuple[str, int, int]] = field(default_factory=list)  # the tagger's own phrases
 
+    @property
+    def actors(self) -> list[tuple[int, int]]:
+        return [(a, b) for r, a, b in self.spans if r in "SR"]
 
-def phrase(head: Token) -> tuple[int, int]:
-    """The noun phrase an argument head stands for: its left part, and right dependants
-    other than clauses and prepositions ("of" phrases stay)."""
-    end = head.i + 1
-    for c in head.rights:
-        if c.dep_ in _PHRASE_STOP and not (c.dep_ == "prep" and c.lower_ == "of"):
-            break
-        end = c.right_edge.i + 1
-    return head.left_edge.i, end
+    @property
+    def recipients(self) -> list[tuple[int, int]]:
+        return [(a, b) for r, a, b in self.spans if r == "T"]
 
 
 def parse(texts: list[str], model: Optional[str] = None) -> tuple[list, float]:
@@ -202,16 +198,23 @@ def run_newsgraph(texts: list[str], model: Optional[str] = None) -> tuple[list[M
     return mains, len(texts) / max(time.perf_counter() - t0, 1e-9)
 
 
-def mains_by_fold(contexts: list, folds: list[Optional[int]], models: dict) -> list[Main]:
-    """Main events where text i is read with ``models[folds[i]]`` (the model trained without
-    its fold), or with the shipped model where its fold is None."""
+def mains_by_fold(contexts: list, folds: list[Optional[int]], models: dict,
+                  arg_folds: Optional[list[Optional[int]]] = None,
+                  arg_models: Optional[dict] = None) -> list[Main]:
+    """Main events where text i is read with the class model ``models[folds[i]]`` and the
+    argument tagger ``arg_models[arg_folds[i]]`` (each trained without the text's fold), or
+    with the shipped model where its fold is None."""
     from ..extract import event_model
 
+    arg_folds = arg_folds or [None] * len(contexts)
+    arg_models = arg_models or {}
+    keys = list(zip(folds, arg_folds))
     out: list[Optional[Main]] = [None] * len(contexts)
-    for key in set(folds):
-        idx = [i for i, f in enumerate(folds) if f == key]
-        model = models[key] if key is not None else event_model.shipped_model()
-        with event_model.using(model):
+    for key in set(keys):
+        idx = [i for i, k in enumerate(keys) if k == key]
+        model = models[key[0]] if key[0] is not None else event_model.shipped_model()
+        args = arg_models[key[1]] if key[1] is not None else event_model.shipped_args()
+        with event_model.using(model, args):
             for i, m in zip(idx, mains_of([contexts[i] for i in idx])):
                 out[i] = m
     return out  # type: ignore[return-value]
@@ -225,15 +228,16 @@ def _depth(tok: Token) -> int:
 
 
 def main_event(finder, events, doc: Doc) -> Main:
-    if not events:
-        return Main(None, None, [], [], doc)
+    if not events:  # a statement: the tagger's phrases around the root, when there is one
+        sent = next(iter(doc.sents))
+        arg = finder.statement_arguments(sent)
+        return Main(None, None, list(arg.spans) if arg else [], doc, sent.root, sent.root,
+                    tagged=list(arg.tagged) if arg else [])
     args = finder.arguments
-    best = min(range(len(events)), key=lambda k: (_depth(args[k][2]), events[k].start))
-    ev = events[best]
-    actors, recipients, clause = args[best]
-    span = doc.char_span(ev.start, ev.end, alignment_mode="expand")
-    return Main(ev.type, ev.cameo, [phrase(t) for t in actors], [phrase(t) for t in recipients],
-                doc, clause, span.root if span is not None else clause)
+    best = min(range(len(events)), key=lambda k: (_depth(args[k].clause), events[k].start))
+    ev, arg = events[best], args[best]
+    return Main(ev.type, ev.cameo, list(arg.spans), doc, arg.clause, arg.word,
+                list(arg.rule_actors), list(arg.rule_recipients), list(arg.tagged))
 
 
 # --- scores ---------------------------------------------------------------------------------
@@ -272,6 +276,28 @@ def _fold_models(rules: list[Main], gold: list[int], texts: list[str], report: R
     return out
 
 
+def _arg_fold_models(rules: list[Main], tagged: list[Tagged], texts: list[str],
+                     report: Report) -> dict:
+    """One argument tagger per fold, trained on the other folds' sentences; {} where
+    scikit-learn is missing or there is too little to train on."""
+    if len(texts) < 2 * T.FOLDS:
+        return {}
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        report.notes.append("scikit-learn missing: no cross-validated argument tagger figures.")
+        return {}
+    feats, roles, sentence = T.arg_examples(rules, tagged)
+    folds = [T.fold_of(t) for t in texts]
+    out = {}
+    for k in range(T.FOLDS):
+        train = [i for i, n in enumerate(sentence) if folds[n] != k]
+        if len({roles[i] for i in train}) < 2:
+            return {}
+        out[k] = T.train_args([feats[i] for i in train], [roles[i] for i in train])
+    return out
+
+
 def pentaclass(main: Main, reduce_relations_verbal: bool = False) -> int:
     """The five-class label of a main event. ``reduce_relations_verbal`` puts CAMEO 16
     (reduce relations: PLOVER SANCTION) in verbal conflict, as cameo_class's labels do
@@ -307,18 +333,9 @@ def _token_map(doc: Doc, tokens: list[str]) -> dict[int, int]:
 
 
 def predicted_spans(main: Main, tokens: list[str]) -> set[tuple[str, int, int]]:
+    """The main event's argument phrases in gold token indexes."""
     tmap = _token_map(main.doc, tokens)
-
-    def gold_range(r: tuple[int, int]) -> tuple[int, int]:
-        return tmap[r[0]], tmap[r[1] - 1] + 1
-
-    out = set()
-    reciprocal = main.type in SYMMETRIC and len(main.actors) > 1 and not main.recipients
-    for r in main.actors:
-        out.add(("R" if reciprocal else "S", *gold_range(r)))
-    for r in main.recipients:
-        out.add(("T", *gold_range(r)))
-    return out
+    return {(role, tmap[a], tmap[b - 1] + 1) for role, a, b in main.spans}
 
 
 def span_scores(pairs: list[tuple[set, set]]) -> dict[str, float]:
@@ -462,18 +479,25 @@ def run(data: Path, peers: tuple[str, ...] = (), limit: Optional[int] = None,
         texts = [" ".join(t.tokens) for t in tagged]
         contexts, rate = parse(texts, model)
         with event_model.using(None):
-            runs = [("rules only", mains_of(contexts), rate)]
-        if fold_models:
-            folds = [T.fold_of(t) if T.letters(t) in class_keys else None for t in texts]
-            runs.append((f"rules + classifier, {T.FOLDS}-fold CV", mains_by_fold(
-                contexts, folds, fold_models), None))
+            rules = mains_of(contexts)
+        runs = [("rules only", rules, rate)]
+        arg_models = _arg_fold_models(rules, tagged, texts, report)
+        if fold_models or arg_models:
+            folds = [T.fold_of(t) if T.letters(t) in class_keys and fold_models else None
+                     for t in texts]
+            arg_folds = [T.fold_of(t) if arg_models else None for t in texts]
+            runs.append((f"rules + classifier + argument tagger, {T.FOLDS}-fold CV",
+                         mains_by_fold(contexts, folds, fold_models, arg_folds, arg_models),
+                         None))
             report.notes.append(
-                f"cameo_ner: {sum(f is not None for f in folds)} of {len(texts)} sentences are "
-                "cameo_class sentences; each is read with the classifier trained without its "
-                "fold, the rest with the shipped classifier.")
-        elif event_model.shipped_model() is not None:
-            runs.append(("rules + shipped classifier (trained on cameo_class: not held out)",
-                         mains_of(contexts), None))
+                f"cameo_ner: the argument tagger is trained on cameo_ner itself, so each "
+                f"sentence is read with the tagger trained without its fold; "
+                f"{sum(f is not None for f in folds)} of {len(texts)} sentences are "
+                "cameo_class sentences, read with the classifier trained without their fold, "
+                "the rest with the shipped classifier.")
+        if arg_models:  # what the tagger reads alone, before the rules take precedence
+            runs.append((f"argument tagger's own phrases, {T.FOLDS}-fold CV", [
+                Main(m.type, m.cameo, m.tagged, m.doc) for m in runs[-1][1]], None))
         for name, mains, r in runs:
             pairs = [(t.spans(), predicted_spans(m, t.tokens)) for t, m in zip(tagged, mains)]
             sc = span_scores(pairs)
@@ -489,8 +513,9 @@ def run(data: Path, peers: tuple[str, ...] = (), limit: Optional[int] = None,
         contexts, rate = parse([g.text for g in gold], model)
         with event_model.using(None):
             runs = [("rules only", mains_of(contexts), rate)]
-        if event_model.shipped_model() is not None:
-            runs.append(("rules + shipped classifier (not trained on this set)",
+        if event_model.shipped_model() is not None or event_model.shipped_args() is not None:
+            runs.append(("rules + shipped classifier and argument tagger (not trained on "
+                         "this set)",
                          mains_of(contexts), None))
         for name, mains, r in runs:
             for measure, value in plover_scores(gold, mains).items():
@@ -508,7 +533,17 @@ def run(data: Path, peers: tuple[str, ...] = (), limit: Optional[int] = None,
             + ("" if st["with_places"] else " (places extractor absent: no places)") + ".")
     report.notes += [
         "Each sentence is analysed alone (no publication date); its main event is the one whose "
-        "trigger is nearest the root of the parse; no event = statement (class 0).",
+        "trigger is nearest the root of the parse; no event = statement (class 0). On cameo_ner "
+        "and plover-gsr a sentence with no event is read as a statement: its source and "
+        "target are the argument tagger's phrases around the root verb (none without the "
+        "tagger).",
+        "cameo_ner rows: 'rules + classifier + argument tagger' is what the record uses: the "
+        "rules' arguments first, the tagger's phrase boundaries for a rule head it also picked, "
+        "the tagger's phrases for a role the rules tie to no entity; 'argument tagger's own "
+        "phrases' is the tagger alone. Argument tagger: src/newsgraph/lexicon/event_args.json, "
+        "trained on all of cameo_ner by `make train-events`; its decoding (a role's least "
+        "probability 0.25, one source, one target, two reciprocal parties) is fixed in code "
+        "and was chosen while looking at cross-validated figures of this set.",
         "Rules: src/newsgraph/lexicon/events.json. Classifier: src/newsgraph/lexicon/"
         "event_model.json, trained on all of cameo_class by `make train-events`. Every figure "
         "on cameo_class, and on the cameo_ner sentences that are cameo_class sentences, is "

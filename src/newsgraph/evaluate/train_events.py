@@ -23,9 +23,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Optional, Sequence
 
-from ..extract.event_model import ClassModel, clause_features
+from ..extract.event_model import ARG_ROLES, ARGS_FILE, ArgModel, ClassModel, clause_features
 
 C = 1.0  # inverse L2 strength: the held-out sibling set is what counts, so regularise
+C_ARGS = 1.0  # the same for the argument tagger
 MIN_COUNT = 2
 PRUNE = 0.02
 FOLDS = 5
@@ -55,18 +56,8 @@ def main_clause_features(main, doc) -> list[str]:
 def train(features: Sequence[list[str]], labels: Sequence[int], c: float = C,
           min_count: int = MIN_COUNT, prune: float = PRUNE) -> ClassModel:
     from sklearn.linear_model import LogisticRegression
-    from scipy.sparse import csr_matrix
 
-    counts = Counter(f for fs in features for f in set(fs))
-    vocab = sorted(f for f, n in counts.items() if n >= min_count)
-    index = {f: k for k, f in enumerate(vocab)}
-    rows, cols = [], []
-    for r, fs in enumerate(features):
-        for f in set(fs):
-            if f in index:
-                rows.append(r)
-                cols.append(index[f])
-    x = csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(features), len(vocab)))
+    x, index = _matrix(features, min_count)
     clf = LogisticRegression(C=c, max_iter=3000)
     clf.fit(x, list(labels))
     classes = [int(k) for k in clf.classes_]
@@ -79,6 +70,87 @@ def train(features: Sequence[list[str]], labels: Sequence[int], c: float = C,
         if max(abs(v) for v in w) >= prune:
             weights[f] = w
     return ClassModel(classes, [float(b) for b in bias], weights)
+
+
+def _matrix(features: Sequence[list[str]], min_count: int):
+    from scipy.sparse import csr_matrix
+
+    counts = Counter(f for fs in features for f in set(fs))
+    vocab = sorted(f for f, n in counts.items() if n >= min_count)
+    index = {f: k for k, f in enumerate(vocab)}
+    rows, cols = [], []
+    for r, fs in enumerate(features):
+        for f in set(fs):
+            if f in index:
+                rows.append(r)
+                cols.append(index[f])
+    return csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(features), len(vocab))), index
+
+
+def arg_examples(mains: Sequence, tagged: Sequence) -> tuple[list[list[str]], list[str], list[int]]:
+    """(features, role, sentence number) of every argument candidate of the cameo_ner
+    sentences, read against each sentence's main event from the rules (its root when the rules
+    find none); a candidate's role is the gold role of the span it covers exactly, else O."""
+    from ..extract import event_model as M
+    from . import events as E
+
+    feats: list[list[str]] = []
+    roles: list[str] = []
+    sentence: list[int] = []
+    for n, (main, gold) in enumerate(zip(mains, tagged)):
+        doc = main.doc
+        sent = main.anchor.sent if main.anchor is not None else next(iter(doc.sents))
+        clause = main.anchor if main.anchor is not None else sent.root
+        word = main.word if main.word is not None else clause
+        tmap = E._token_map(doc, gold.tokens)
+        gold_roles = {(a, b): r for r, a, b in gold.spans()}
+        cands = M.sentence_candidates(sent)
+        feats += M.event_features(cands, clause, word, main.type or "NONE",
+                                  {t.i for t in main.rule_actors},
+                                  {t.i for t in main.rule_recipients})
+        roles += [gold_roles.get((tmap[c.start], tmap[c.end - 1] + 1), "O") for c in cands.items]
+        sentence += [n] * len(cands.items)
+    return feats, roles, sentence
+
+
+def train_args(features: Sequence[list[str]], roles: Sequence[str], c: float = C_ARGS,
+               min_count: int = MIN_COUNT, prune: float = PRUNE) -> ArgModel:
+    """A multinomial logistic model over ARG_ROLES (scikit-learn, L2)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    x, index = _matrix(features, min_count)
+    y = [ARG_ROLES.index(r) for r in roles]
+    clf = LogisticRegression(C=c, max_iter=3000)
+    clf.fit(x, y)
+    coef = np.zeros((len(ARG_ROLES), x.shape[1]))
+    bias = np.zeros(len(ARG_ROLES))
+    for row, k in enumerate(clf.classes_):
+        coef[int(k)] = clf.coef_[row] if len(clf.classes_) > 2 else (
+            clf.coef_[0] if row == 1 else 0.0)
+        bias[int(k)] = clf.intercept_[row] if len(clf.classes_) > 2 else (
+            clf.intercept_[0] if row == 1 else 0.0)
+    for k in range(len(ARG_ROLES)):  # roles never seen in training: never predicted
+        if k not in set(int(c) for c in clf.classes_):
+            bias[k] = -30.0
+    keep = sorted(f for f, k in index.items() if np.abs(coef[:, k]).max() >= prune)
+    matrix = np.zeros((len(keep) + 1, len(ARG_ROLES)))
+    for n, f in enumerate(keep):
+        matrix[n] = coef[:, index[f]]
+    return ArgModel({f: n for n, f in enumerate(keep)}, matrix, bias)
+
+
+def cameo_ner_examples(data: Path, limit: Optional[int] = None):
+    """(texts, features, roles, sentence numbers) of the cameo_ner sentences."""
+    from ..extract import event_model
+    from . import events as E
+
+    tagged = E.read_cameo_ner(Path(data) / "cameo" / "cameo_ner")[:limit]
+    texts = [" ".join(t.tokens) for t in tagged]
+    with event_model.using(None):
+        mains, _ = E.run_newsgraph(texts)
+    feats, roles, sentence = arg_examples(mains, tagged)
+    return texts, feats, roles, sentence
 
 
 def cross_validate(features: Sequence[list[str]], labels: Sequence[int], texts: Sequence[str]
@@ -114,6 +186,8 @@ def main(argv: Optional[list[str]] = None) -> None:
     ap.add_argument("--data", type=Path, default=Path("../shared/data/events"))
     ap.add_argument("--out", type=Path,
                     default=Path(__file__).resolve().parents[1] / "lexicon" / "event_model.json")
+    ap.add_argument("--args-out", type=Path, default=None,
+                    help="the argument tagger's file (default: event_args.json beside --out)")
     args = ap.parse_args(argv)
     from . import events as E
 
@@ -130,6 +204,18 @@ def main(argv: Optional[list[str]] = None) -> None:
                        "min_count": MIN_COUNT, "prune": PRUNE},
         "pentaclass": model.to_json()}, separators=(",", ":")), encoding="utf-8")
     print(f"{args.out}: {len(model.weights)} features, {args.out.stat().st_size // 1024} KB")
+    texts, feats, roles, sentence = cameo_ner_examples(args.data)
+    tagger = train_args(feats, roles)
+    out = args.args_out or args.out.with_name(ARGS_FILE)
+    out.write_text(json.dumps({
+        "_doc": "Argument tagger: source/target/reciprocal weights over candidate phrase "
+                "features; written by newsgraph.evaluate.train_events from cameo/cameo_ner "
+                "(weights only)",
+        "trained_on": {"set": "cameo/cameo_ner", "sentences": len(texts),
+                       "candidates": len(roles), "C": C_ARGS, "min_count": MIN_COUNT,
+                       "prune": PRUNE},
+        "arguments": tagger.to_json()}, separators=(",", ":")), encoding="utf-8")
+    print(f"{out}: {len(tagger.index)} features, {out.stat().st_size // 1024} KB")
 
 
 if __name__ == "__main__":

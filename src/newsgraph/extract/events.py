@@ -213,7 +213,8 @@ ANIMATE = frozenset("people person civilian man woman child soldier troop fighte
                     "protester demonstrator police officer journalist activist official leader "
                     "worker student force village town city base convoy position army "
                     "government insurgent gunman prisoner member supporter opponent refugee "
-                    "crowd family resident patient worshipper pilgrim guard target".split())
+                    "crowd family resident patient worshipper pilgrim guard target dozen hundred "
+                    "thousand score".split())
 
 
 def find_triggers(doc: Doc, lex: Lexicon) -> list[Trigger]:
@@ -315,6 +316,37 @@ def noun_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
 
 
 # --- arguments ------------------------------------------------------------------------------
+
+SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+# Dependants that end an argument phrase: clauses, appositions, and prepositions other than "of".
+_PHRASE_STOP = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep",
+                          "parataxis"})
+
+
+def phrase(head: Token) -> tuple[int, int]:
+    """The noun phrase an argument head stands for (token range): its left part, and right
+    dependants other than clauses and prepositions ("of" phrases stay)."""
+    end = head.i + 1
+    for c in head.rights:
+        if c.dep_ in _PHRASE_STOP and not (c.dep_ == "prep" and c.lower_ == "of"):
+            break
+        end = c.right_edge.i + 1
+    return head.left_edge.i, end
+
+
+@dataclass
+class Arguments:
+    """An event's argument phrases as token ranges, kept for scoring: ``spans`` holds (role,
+    start, end) with role S (actor), T (recipient) or R (a party of a symmetric event);
+    ``rule_actors``/``rule_recipients`` the heads the rules chose."""
+
+    spans: list[tuple[str, int, int]]
+    clause: Token
+    word: Token
+    type: str
+    rule_actors: list[Token]
+    rule_recipients: list[Token]
+    tagged: list[tuple[str, int, int]] = field(default_factory=list)  # the tagger's own picks
 
 
 def is_passive(verb: Token) -> bool:
@@ -435,7 +467,8 @@ class EventFinder:
         self._claim_finder: ClaimFinder | None = None
         # per event returned: (actor heads, recipient heads, the trigger's clause token), for
         # scoring argument spans
-        self.arguments: list[tuple[list[Token], list[Token], Token]] = []
+        self.arguments: list[Arguments] = []
+        self._candidates: dict[int, event_model.Candidates] = {}  # by sentence start
 
     # -- entities --
 
@@ -688,10 +721,25 @@ class EventFinder:
             actor_heads = subject_of(verb)
             if not actor_heads and trig.sense.type == "MOBILIZE" and is_passive(verb):
                 actor_heads = [c for c in verb.children if c.dep_ == "nsubjpass"]
-        actors = self.entities(actor_heads, claim)
         loose, strict = recipients_of(trig, self.lex)
+        # the rules' arguments first (the trigger's own subject, object, agent ...); the
+        # tagger's phrases where the rules name no entity (always, when scoring phrases)
+        actors = self.entities(actor_heads, claim)
+        rules_actors = bool(actors)
         recipients = [e for e in self.entities(loose, claim) + self.entities(strict, claim, True)
                       if e not in actors]
+        # the tagger completes an event the rules tie to someone; it makes no event of a
+        # trigger the rules find nobody for (keep_bare: scoring reads its phrases anyway)
+        tagged = self.tag_arguments(trig, actor_heads, loose + strict) if (
+            self.keep_bare or bool(actors) != bool(recipients)) else None
+        fill = tagged if (self.keep_bare or actors or recipients) else None
+        if not actors and fill:
+            actors = self.entities([c.head for r, c in fill if r in "SR"], claim)
+        recipients = [e for e in recipients if e not in actors]
+        rules_recipients = bool(recipients)
+        if not recipients and fill and rules_actors:
+            recipients = [e for e in self.entities([c.head for r, c in tagged if r == "T"],
+                                                   claim) if e not in actors]
         recipients = [e for i, e in enumerate(recipients) if e not in recipients[:i]]
         if trig.sense.type == "PROTEST" and trig.sense.mode == "demo" and not trig.nominal and \
                 any(a.sector == "GOV" for a in actors):
@@ -708,8 +756,8 @@ class EventFinder:
             mod = "historical"
         word = trig.word
         sent = word.sent
-        self.arguments.append(([h for h in actor_heads if self.entity(h, claim) is not None]
-                               or actor_heads, loose + strict, trig.clause))
+        self.arguments.append(self.argument_spans(trig, actor_heads, loose + strict, tagged,
+                                                  claim, rules_actors, rules_recipients))
         found = sum(bool(x) for x in (actors, recipients, place, time))
         return Event(
             **self.ctx.span(word.idx, word.idx + len(word)),
@@ -722,6 +770,59 @@ class EventFinder:
             claim=claim.id if claim else None, sentence_text=sent.text.strip(),
             confidence=round(min(0.95, 0.35 + 0.2 * bool(actors) + 0.15 * bool(recipients)
                                  + 0.05 * found + (0.05 if not trig.nominal else 0)), 2))
+
+    def tag_arguments(self, trig: Trigger, actor_heads: list[Token],
+                      recipient_heads: list[Token]
+                      ) -> list[tuple[str, event_model.Candidate]] | None:
+        """The learned tagger's source/target/reciprocal phrases of the trigger's sentence, or
+        None when no tagger is in use. The candidates of a sentence are built once."""
+        model = event_model.current_args()
+        if model is None:
+            return None
+        sent = trig.word.sent
+        cands = self._candidates.get(sent.start)
+        if cands is None:
+            cands = self._candidates[sent.start] = event_model.sentence_candidates(sent)
+        feats = event_model.event_features(
+            cands, trig.clause, trig.word, trig.sense.type,
+            {h.i for h in actor_heads}, {h.i for h in recipient_heads}, static=False)
+        return event_model.pick_arguments(cands.items, model.for_event(cands, feats))
+
+    def statement_arguments(self, sent: Span) -> Arguments | None:
+        """Who speaks to or of whom in a sentence with no event (read as a statement): the
+        tagger's phrases around the root verb; None without a tagger. Scoring only: a
+        statement is no PLOVER event, and the claims extractor reports who said it."""
+        root = sent.root
+        trig = Trigger(Sense("NONE", None, "01"), root, root)
+        tagged = self.tag_arguments(trig, [], [])
+        if tagged is None:
+            return None
+        spans = [(r, c.start, c.end) for r, c in tagged]
+        return Arguments(spans, root, root, "NONE", [], [], spans)
+
+    def argument_spans(self, trig: Trigger, actor_heads: list[Token],
+                       recipient_heads: list[Token], tagged, claim: Claim | None,
+                       rules_actors: bool = False, rules_recipients: bool = False
+                       ) -> Arguments:
+        """The phrases the event's actors and recipients were read from: the rules' for a
+        role where they named an entity (or where there is no tagger), else the tagger's."""
+        heads = [h for h in actor_heads if self.entity(h, claim) is not None] or actor_heads
+        role = "R" if trig.sense.type in SYMMETRIC and len(heads) > 1 and \
+            not recipient_heads else "S"
+        # a rule head the tagger also picked takes the tagger's phrase boundaries and role
+        by_head = {(c.head.i, r == "T"): (r, c.start, c.end) for r, c in tagged or []}
+        rule_actor_spans = [by_head.get((h.i, False)) or (role, *phrase(h)) for h in heads]
+        rule_recipient_spans = [by_head.get((h.i, True)) or ("T", *phrase(h))
+                                for h in recipient_heads]
+        if tagged is None:
+            spans = rule_actor_spans + rule_recipient_spans
+        else:
+            spans = (rule_actor_spans if rules_actors else
+                     [(r, c.start, c.end) for r, c in tagged if r in "SR"]) + \
+                (rule_recipient_spans if rules_recipients else
+                 [(r, c.start, c.end) for r, c in tagged if r == "T"])
+        return Arguments(spans, trig.clause, trig.word, trig.sense.type, actor_heads,
+                         recipient_heads, [(r, c.start, c.end) for r, c in tagged or []])
 
     def when(self, time: Time | None, claim: Claim | None) -> tuple[str | None, str | None]:
         if time is not None:
@@ -776,8 +877,9 @@ class EventFinder:
                                          if c.dep_ in ("nsubj", "nsubjpass")], claim)
                 trig = Trigger(Sense("THREATEN", None, "13"), word, head)
                 time_value, basis = self.when(None, claim)
-                self.arguments.append(([], [c for c in cond[0].children
-                                            if c.dep_ in ("nsubj", "nsubjpass")], head))
+                cond_subjects = [c for c in cond[0].children if c.dep_ in ("nsubj", "nsubjpass")]
+                self.arguments.append(Arguments([("T", *phrase(c)) for c in cond_subjects],
+                                                head, word, "THREATEN", [], cond_subjects))
                 out.append(Event(
                     **self.ctx.span(word.idx, word.idx + len(word)), type="THREATEN",
                     cameo="13", actors=[speaker.id] if speaker else [],
