@@ -20,6 +20,7 @@ demo: $(VENV)/.installed
 	@mkdir -p out && rm -f out/demo.duckdb
 	$(VENV)/bin/newsgraph ingest $(filter-out examples/%,$(DEMO_ARTICLE)) examples --db out/demo.duckdb --no-progress
 	$(VENV)/bin/newsgraph claims --about $(DEMO_ABOUT) --db out/demo.duckdb
+	$(VENV)/bin/newsgraph claims --about killed --by incident --window 1 --db out/demo.duckdb
 	$(VENV)/bin/newsgraph report --db out/demo.duckdb --about $(DEMO_ABOUT) --out out/report.html
 	@echo "Explore it: $(VENV)/bin/newsgraph serve --db out/demo.duckdb   (then open http://127.0.0.1:8000/)"
 
@@ -41,8 +42,11 @@ eval: $(VENV)/.installed
 train-events: $(VENV)/.installed
 	$(PY) -m newsgraph.evaluate.train_events --data $(SHARED)/data/events --out src/newsgraph/lexicon/event_model.json
 
+# BENCH_CORPUS_ARGS="--sizes 250 --store-sizes 10000" gives a quick run.
+BENCH_CORPUS_ARGS ?=
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_analyze.py --data $(SHARED)/data/news --out benchmarks/results/bench-analyze.md
+	$(PY) benchmarks/bench_corpus.py --data $(SHARED)/data/news --out benchmarks/results/bench-corpus.md $(BENCH_CORPUS_ARGS)
 
 # docs/record.md is generated from src/newsgraph/record.py.
 docs: $(VENV)/.installed

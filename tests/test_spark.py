@@ -25,6 +25,23 @@ ARTICLES = {
     "protest-2024-03-06.txt":
         "Protest in Tbilisi\n\nAbout 5,000 protesters marched in Tbilisi on Wednesday against "
         "the new law, police said.\n",
+    # a wire story and another outlet's lightly edited copy, in two files (two tasks)
+    "wire-2024-03-07.txt":
+        "Floods cut the coast road\n\nHeavy rain flooded the coast road north of the port on "
+        "Thursday, cutting off three villages and forcing about 400 families from their homes, "
+        "the regional emergency service said. Rescue teams in boats reached the villages in the "
+        "afternoon and moved older residents to a school on higher ground, where volunteers "
+        "handed out blankets and food. The service said the water was expected to fall "
+        "slowly over the weekend, but warned drivers to stay off the road until engineers had "
+        "checked the two bridges.\n",
+    "wire-copy-2024-03-07.txt":
+        "Floods cut off villages\n\nHeavy rain flooded the coast road north of the port on "
+        "Thursday, cutting off three villages and forcing about 400 families from their homes, "
+        "the regional emergency service said. Rescue teams in boats reached the villages in the "
+        "afternoon and moved older residents to a school on higher ground, where volunteers "
+        "handed out blankets and food. The service said the water was expected to fall "
+        "slowly over the weekend, but warned drivers to stay off the road until engineers had "
+        "checked both bridges.\n",
     "notes.jsonl":
         '{"text": "At least 300 soldiers arrived in the port city on Friday, the navy said.", '
         '"published": "2024-03-08", "source": "Harbour News"}\n'
@@ -59,7 +76,7 @@ def rows(db: Path, table: str) -> list[tuple]:
 
 def test_one_task_per_file_and_a_summary(built):
     _, out, summary = built
-    assert summary.files == 3 and summary.articles == 3 and summary.errors == 1
+    assert summary.files == 5 and summary.articles == 5 and summary.errors == 1
     assert (out / "articles").is_dir() and list((out / "claims").glob("*.parquet"))
 
 
@@ -70,10 +87,20 @@ def test_same_records_as_ingest(built):
     assert rows(out, "events"), "the input has events to compare"
 
 
+def test_near_duplicates_linked_across_files_as_ingest_links_them(built):
+    db, out, _ = built
+    query = ("SELECT title, id, cluster_id FROM articles WHERE title LIKE 'Floods%' "
+             "ORDER BY title DESC")
+    for where in (db, out):
+        first, copy = queries.sql(where, query)
+        assert first["title"] == "Floods cut the coast road"
+        assert first["cluster_id"] == first["id"] and copy["cluster_id"] == first["id"]
+
+
 def test_queries_read_the_parquet_folder(built):
     db, out, _ = built
     assert queries.acled(out) == queries.acled(db)
-    assert queries.sql(out, "SELECT count(*) AS n FROM articles") == [{"n": 3}]
+    assert queries.sql(out, "SELECT count(*) AS n FROM articles") == [{"n": 5}]
     (row,) = queries.sql(out, "SELECT published, cluster_id, id FROM articles "
                               "WHERE source = 'Harbour News'")
     assert str(row["published"]) == "2024-03-08" and row["cluster_id"] == row["id"]

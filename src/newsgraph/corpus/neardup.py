@@ -74,3 +74,26 @@ def band_keys(sig: list[int]) -> list[int]:
 def similarity(a: list[int], b: list[int]) -> float:
     """Estimated Jaccard similarity of two texts from their signatures."""
     return sum(x == y for x, y in zip(a, b)) / NUM_PERM
+
+
+def clusters_in_order(signatures: list[tuple[str, list[int] | None]]) -> dict[str, str]:
+    """The cluster of each text, taken in the order given, as the store assigns them at ingest:
+    that of the most similar earlier text whose estimated similarity reaches THRESHOLD (on a
+    tie, the smallest id), else the text's own id. In memory: for a finished Spark output."""
+    by_key: dict[int, list[str]] = {}
+    seen: dict[str, tuple[list[int], str]] = {}
+    out: dict[str, str] = {}
+    for aid, sig in signatures:
+        best, best_sim = aid, 0.0
+        if sig:
+            keys = band_keys(sig)
+            for other in sorted({o for k in keys for o in by_key.get(k, ())} - {aid}):
+                other_sig, cluster = seen[other]
+                sim = similarity(sig, other_sig)
+                if sim >= THRESHOLD and sim > best_sim:
+                    best, best_sim = cluster, sim
+            for k in keys:
+                by_key.setdefault(k, []).append(aid)
+            seen[aid] = (sig, best)
+        out.setdefault(aid, best)
+    return out

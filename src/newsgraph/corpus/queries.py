@@ -90,10 +90,19 @@ def stem(word: str) -> str:
     return w
 
 
+def _content_words(phrase: str) -> list[str]:
+    return [w for w in re.findall(r"[^\W_]+", phrase) if w.lower() not in _STOP]
+
+
+def _like(text: str) -> str:
+    """Text for a LIKE pattern, its wildcards escaped (DuckDB's default escape is none: the
+    stems are letters and digits, so there is nothing to escape in practice)."""
+    return text.replace("%", "").replace("_", "")
+
+
 def phrase_patterns(phrase: str) -> list[str]:
     """One case-insensitive RE2 pattern per content word of the phrase; all must match."""
-    words = [w for w in re.findall(r"[^\W_]+", phrase) if w.lower() not in _STOP]
-    return [r"(?i)\b" + re.escape(stem(w)) for w in words]
+    return [r"(?i)\b" + re.escape(stem(w)) for w in _content_words(phrase)]
 
 
 # --- claims about something --------------------------------------------------------------------
@@ -122,8 +131,9 @@ SELECT m.article_id, m.claim_id, m.quantity_id, m.quantity, m.value, m.low, m.hi
        m.modality, m.claim_kind, m.claim, a.title, a.url, a.read_from, a.cluster_id,
        (SELECT list({{'name': coalesce(p.name, p.text), 'country': p.country,
                       'feature': p.feature, 'geonameid': p.geonameid}} ORDER BY p.start)
-          FROM places p WHERE p.article_id = m.article_id AND list_contains(m.place_ids, p.id))
-         AS places
+          FROM places p WHERE p.article_id = m.article_id AND list_contains(m.place_ids, p.id)
+               AND coalesce(p.reading, 'place') <> 'government')
+         AS places  -- a capital standing for its government ("Pyongyang had sent") is no scope
 FROM matched m
 JOIN articles a ON a.id = m.article_id
 LEFT JOIN entities e ON e.article_id = m.article_id AND e.id = m.source_id
@@ -140,12 +150,15 @@ def claims_about(db: Db, about: str, since: Union[date, str, None] = None,
     if not patterns:
         raise QueryError(f"nothing to look for in {about!r}")
     n = len(patterns)
+    # a plain substring test first (cheap), the word-start regex only on what passes it
     counted = " AND ".join(
-        f"regexp_matches(coalesce(q.counted, '') || ' ' || coalesce(q.unit, ''), ${i})"
+        f"(lower(coalesce(q.counted, '') || ' ' || coalesce(q.unit, '')) LIKE ${n + i} AND "
+        f"regexp_matches(coalesce(q.counted, '') || ' ' || coalesce(q.unit, ''), ${i}))"
         for i in range(1, n + 1))
-    text = " AND ".join(f"regexp_matches(cq.claim, ${i})" for i in range(1, n + 1))
+    text = " AND ".join(f"(lower(cq.claim) LIKE ${n + i} AND regexp_matches(cq.claim, ${i}))"
+                        for i in range(1, n + 1))
     query = _CLAIMS_SQL.format(counted_match=counted, text_match=text)
-    params: list[Any] = list(patterns)
+    params: list[Any] = list(patterns) + [f"%{_like(stem(w))}%" for w in _content_words(about)]
     outer = "SELECT * FROM ({}) AS r".format(query)
     if since is not None:
         params.append(str(since)[:10])

@@ -8,14 +8,17 @@ Parquet folder per table, ``OUT/<table>/part-*.parquet``, with the store's colum
 ``newsgraph sql/claims/events ... --db OUT`` reads such a folder through DuckDB views.
 
 What differs from ``ingest`` (documented in docs/corpus.md): each task sees only its own file,
-so a text read twice is stored twice (no ``article_copies``), and every article is its own
-near-duplicate cluster (the MinHash signatures and bands are written, for a later pass).
+so a text read twice is stored twice (no ``article_copies``). Near-duplicates are linked across
+files after the job, on the driver (``link_near_duplicates``): the tasks write each article's
+MinHash signature, and one pass over ``OUT/minhashes`` in input order gives every article the
+cluster ``ingest`` would have given it, rewriting ``OUT/articles`` with that ``cluster_id``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -173,8 +176,56 @@ def run(inputs: Iterable[Union[str, Path]], out: Union[str, Path], *, master: st
             elif table == "errors":
                 summary.errors = frame.count()
         rows.unpersist()
+        link_near_duplicates(out)
     finally:
         if own:
             spark.stop()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def link_near_duplicates(out: Union[str, Path]) -> int:
+    """Give the articles of a Spark output the near-duplicate clusters ``ingest`` gives: the
+    articles in input order (partition = input file, then row), each joining the cluster of the
+    most similar earlier text (``neardup.clusters_in_order``). Rewrites ``OUT/articles`` as one
+    Parquet file; returns how many articles joined another's cluster."""
+    import duckdb
+
+    from . import neardup
+
+    folder = Path(out) / "articles"
+    signatures_folder = Path(out) / "minhashes"
+    if not list(folder.glob("*.parquet")):
+        return 0
+    con = duckdb.connect()
+    try:
+        pattern = str(folder / "*.parquet").replace("'", "''")
+        ordered = con.execute(
+            f"SELECT id FROM read_parquet('{pattern}', filename = true, file_row_number = true) "
+            "ORDER BY filename, file_row_number").fetchall()
+        signatures: dict[str, list[int]] = {}
+        if list(signatures_folder.glob("*.parquet")):
+            sig_pattern = str(signatures_folder / "*.parquet").replace("'", "''")
+            signatures = {aid: list(sig) for aid, sig in con.execute(
+                f"SELECT article_id, signature FROM read_parquet('{sig_pattern}')").fetchall()}
+        clusters = neardup.clusters_in_order([(aid, signatures.get(aid)) for (aid,) in ordered])
+        joined = sum(1 for aid, cluster in clusters.items() if cluster != aid)
+        con.execute("CREATE TEMP TABLE linked AS SELECT unnest($1::VARCHAR[]) AS id, "
+                    "unnest($2::VARCHAR[]) AS cluster", [list(clusters), list(clusters.values())])
+        tmp = Path(out) / "articles.linking"
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir()
+        target = str(tmp / "part-00000.parquet").replace("'", "''")
+        con.execute(
+            f"COPY (SELECT a.* EXCLUDE (filename, file_row_number) "
+            f"REPLACE (coalesce(l.cluster, a.id) AS cluster_id) "
+            f"FROM read_parquet('{pattern}', filename = true, file_row_number = true) a "
+            f"LEFT JOIN linked l ON l.id = a.id ORDER BY a.filename, a.file_row_number) "
+            f"TO '{target}' (FORMAT parquet)")
+    finally:
+        con.close()
+    shutil.rmtree(folder)
+    tmp.rename(folder)
+    return joined
+
