@@ -45,11 +45,11 @@ def fold_of(text: str, folds: int = FOLDS) -> int:
 
 def main_clause_features(main, doc) -> list[str]:
     """Features of a sentence's main event clause (rules only), or of its root."""
-    from ..extract.events import PENTACLASS
+    from ..extract.events import CLASSIFIER_CLASS
 
     sent = main.anchor.sent if main.anchor is not None else next(iter(doc.sents))
     anchor = main.anchor if main.anchor is not None else sent.root
-    rule = (main.type, PENTACLASS.get(main.cameo or "01", 0)) if main.type else None
+    rule = (main.type, CLASSIFIER_CLASS.get(main.cameo or "01", 0)) if main.type else None
     return clause_features(anchor, sent, rule, main.word)
 
 

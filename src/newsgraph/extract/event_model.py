@@ -23,7 +23,7 @@ from typing import Iterable, Optional
 
 import numpy as np
 
-from spacy.attrs import IS_ALPHA, LEMMA, POS
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_ALPHA, LEMMA, LOWER, POS, TAG
 from spacy.symbols import IDS
 from spacy.tokens import Doc, Span, Token
 
@@ -212,14 +212,20 @@ _NEIGHBOUR_POS = frozenset({"ADP", "PUNCT", "CCONJ", "PART", "VERB", "AUX"})
 
 @dataclass
 class Candidate:
-    """A phrase that may be an argument: token range [start, end), its head, how it was cut,
-    and the features that do not depend on the trigger."""
+    """A phrase that may be an argument: token range [start, end), its head (by index; the
+    Token is made when asked for), how it was cut, and the features that do not depend on
+    the trigger."""
 
     start: int
     end: int
-    head: Token
+    head_i: int
     cut: str
     features: list[str]
+    doc: Optional[Doc] = None
+
+    @property
+    def head(self) -> Token:
+        return self.doc[self.head_i]
 
 
 @dataclass
@@ -300,23 +306,41 @@ class SentenceArrays:
     that features of many candidates and events cost no spaCy object access."""
 
     def __init__(self, sent: Span):
-        toks = list(sent)
-        self.tokens = toks
-        self.offset = sent.start
+        doc = sent.doc
+        o = self.offset = sent.start
+        n = sent.end - o
+        # one array read instead of a Token object per attribute per word
+        arr = doc.to_array([HEAD, DEP, POS, TAG, ENT_TYPE, LOWER, LEMMA])[o:sent.end]
+        rows = arr.tolist() if n else []  # string hashes (uint64)
+        heads = arr[:, 0].astype(np.int64).tolist() if n else []  # relative, may be < 0
+        strings = doc.vocab.strings
+        name = _string_of(strings)
+        self.tokens = _LazyTokens(doc, o, n)
         self.root = sent.root.i
-        self.head = [t.head.i for t in toks]
-        self.dep = [t.dep_ for t in toks]
-        self.pos = [t.pos_ for t in toks]
-        self.tag = [t.tag_ for t in toks]
-        self.ent = [t.ent_type_ for t in toks]
-        self.lower = [t.lower_ for t in toks]
-        self.lemma = [t.lemma_.lower() for t in toks]
-        self.left = [t.left_edge.i for t in toks]
-        self.right = [t.right_edge.i for t in toks]
-        self.rights: list[list[int]] = [[] for _ in toks]  # right children, in order
-        for i, h in enumerate(self.head):
-            if i + self.offset > h:
-                self.rights[h - self.offset].append(i + self.offset)
+        self.head = [o + k + h for k, h in enumerate(heads)]
+        self.dep = [name(r[1]) for r in rows]
+        self.pos = [name(r[2]) for r in rows]
+        self.tag = [name(r[3]) for r in rows]
+        self.ent = [name(r[4]) for r in rows]
+        self.lower = [name(r[5]) for r in rows]
+        self.lemma = [_lower_of(name(r[6])) for r in rows]
+        self.left = list(range(o, o + n))
+        self.right = list(range(o, o + n))
+        for k in range(n):  # each word widens the edges of the words above it
+            i, node = o + k, o + k
+            for _ in range(64):
+                h = self.head[node - o]
+                if h == node:
+                    break
+                if i < self.left[h - o]:
+                    self.left[h - o] = i
+                elif i > self.right[h - o]:
+                    self.right[h - o] = i
+                node = h
+        self.rights: list[list[int]] = [[] for _ in range(n)]  # right children, in order
+        for k, h in enumerate(self.head):
+            if k + o > h:
+                self.rights[h - o].append(k + o)
 
     def at(self, table: list, i: int):
         return table[i - self.offset]
@@ -375,6 +399,41 @@ class SentenceArrays:
         return self.lower[i - self.offset] if pos in _NEIGHBOUR_POS else pos
 
 
+class _LazyTokens:
+    """A sentence's tokens, made only when one is asked for (the candidates' heads)."""
+
+    def __init__(self, doc: Doc, offset: int, n: int):
+        self.doc, self.offset, self.n = doc, offset, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, k: int) -> Token:
+        return self.doc[self.offset + k]
+
+
+_STRINGS: dict[int, str] = {}
+
+
+def _string_of(strings):
+    def name(h: int) -> str:
+        out = _STRINGS.get(h)
+        if out is None:
+            out = _STRINGS[h] = strings[h] if h else ""
+        return out
+    return name
+
+
+_LOWERED: dict[str, str] = {}
+
+
+def _lower_of(text: str) -> str:
+    out = _LOWERED.get(text)
+    if out is None:
+        out = _LOWERED[text] = text.lower()
+    return out
+
+
 def path_to(tok: Token, target: Token, limit: int = 4) -> str:
     """:meth:`SentenceArrays.path` for two tokens of one sentence."""
     return SentenceArrays(tok.sent).path(tok.i, target.i, limit)
@@ -428,7 +487,7 @@ def sentence_candidates(sent: Span) -> Candidates:
             if any(arr.head[c - o] == h for c in arr.rights[k] if c < b
                    and arr.dep[c - o] == "prep"):
                 feats.append("hasprep")
-            out.append(Candidate(a, b, arr.tokens[k], cut, feats))
+            out.append(Candidate(a, b, h, cut, feats, sent.doc))
     return Candidates(out, arr)
 
 
@@ -449,7 +508,7 @@ def event_features(cands: "list[Candidate] | Candidates", clause: Token, word: T
     paths: dict[int, list[str]] = {}
     out = []
     for c in cands.items:
-        h = c.head.i
+        h = c.head_i
         per_head = paths.get(h)
         if per_head is None:
             path = arr.path(h, clause.i)
