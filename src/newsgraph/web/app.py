@@ -746,12 +746,15 @@ def create_app(db_path: Union[str, Path], *, query_timeout: float = 5.0,
         return page("api.html", request, spec=spec, title="API")
 
     if warm:  # the first visitor should not wait for the corpus-wide figures
-        threading.Thread(target=_warm, args=(corpus,), daemon=True).start()
+        threading.Thread(target=_warm, args=(corpus, env), daemon=True).start()
     return app
 
 
-def _warm(corpus: Corpus) -> None:
+def _warm(corpus: Corpus, env: Any) -> None:
     try:
+        for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+            env.get_template(name)  # compiled once here, not by the first visitor of each page
+        charts.basemap_svg()  # the world's outlines, read from their files once
         facets_data(corpus)
         overview_data(corpus, Filters())
     except Exception:  # a warm-up is only a head start: the request will say what is wrong
