@@ -197,3 +197,52 @@ def test_the_reporter_is_not_the_actor_of_what_it_reports(events_pipeline):
     assert sent, [(e.type, e.text) for e in rec.events]
     actors = [names[a] for a in sent[0].actors]
     assert actors and not any("ministry" in a.lower() or "Iran" == a for a in actors)
+
+
+# --- the tagger keyed from arrays equals the tagger over feature strings ----------------------
+
+SENTENCES = ("The rebel army of the north, which had crossed the river, shelled the old port "
+             "of Tarsa on Sunday and killed 12 civilians, the ministry said.",
+             "Officials from both countries met in Geneva to discuss a ceasefire with the UN "
+             "envoy, who urged them to talk to the fighters in the hills.")
+
+
+def test_array_candidates_are_the_string_candidates(events_pipeline):
+    doc = events_pipeline.nlp(" ".join(SENTENCES))
+    sents = list(doc.sents)
+    arrays = M.DocArrays(doc)
+    found = M.DocCandidates(arrays, sents)
+    for sent in sents:
+        r0, r1 = found.rows(sent.start)
+        mine = [(c.start, c.end, c.head_i, c.cut)
+                for c in (found.candidate(r) for r in range(r0, r1))]
+        assert mine == [(c.start, c.end, c.head_i, c.cut) for c in M.candidates(sent)]
+
+
+def test_keyed_features_score_as_the_feature_strings(events_pipeline):
+    """Training reads feature strings; scoring keys the same features from arrays. Both must
+    give the same probabilities (the shipped tagger, every verb and noun as a trigger)."""
+    import numpy as np
+
+    model = M.shipped_args()
+    doc = events_pipeline.nlp(" ".join(SENTENCES))
+    arrays = M.DocArrays(doc)
+    sents = list(doc.sents)
+    found = M.DocCandidates(arrays, sents)
+    jobs, expected = [], []
+    for sent in sents:
+        cands = M.sentence_candidates(sent, arrays)
+        heads = [c.head_i for c in cands.items]
+        for word in sent:
+            if word.pos_ not in ("VERB", "NOUN"):
+                continue
+            actors, recipients = set(heads[:1]), set(heads[-1:])
+            feats = M.event_features(cands, word, word, "ASSAULT", actors, recipients)
+            expected.append(model.probabilities(feats))
+            jobs.append((sent.start, M.EventView.of(word, word, "ASSAULT", actors, recipients)))
+    comp = M.compiled(model)
+    static = M.static_weights(comp, arrays, found)
+    dynamic, rows = M.event_weights(comp, arrays, found, jobs)
+    got = M._softmax(static[rows] + dynamic + comp.bias)
+    assert len(jobs) > 10
+    assert np.allclose(got, np.concatenate(expected), atol=1e-9)

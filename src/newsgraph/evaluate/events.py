@@ -533,7 +533,9 @@ def run(data: Path, peers: tuple[str, ...] = (), limit: Optional[int] = None,
             f"{st['per_article']:.1f} per article; {st['place']:.0%} with a place, "
             f"{st['time']:.0%} with a time from the text (the rest take the claim's or the "
             f"publication date), {st['source']:.0%} reported by a claim (a source one hop "
-            f"away); the events extractor took {st['cost']:.1%} of spaCy's parse time"
+            f"away); the events extractor took {st['cost']:.1%} of spaCy's parse time (wall "
+            f"clock, each article's events right after its parse, the models read by the "
+            f"extractor's factory beforehand)"
             + ("" if st["with_places"] else " (places extractor absent: no places)") + ".")
     report.notes += [
         "Each sentence is analysed alone (no publication date); its main event is the one whose "

@@ -27,6 +27,7 @@ the article:
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -477,6 +478,22 @@ def recipients_of(trig: Trigger, lex: Lexicon) -> tuple[list[Token], list[Token]
 # --- the extractor ------------------------------------------------------------------------
 
 
+@dataclass
+class RuleReading:
+    """A trigger read by the rules: the claim reporting it, its argument heads (actor, any
+    mention counts, only the head's mention counts) and their entities, and the claim whose
+    reporter may not be its actor."""
+
+    trig: Trigger
+    claim: Claim | None
+    actor_heads: list[Token]
+    loose: list[Token]
+    strict: list[Token]
+    rule_actors: list[Entity]
+    rule_recipients: list[Entity]
+    reporter: Claim | None
+
+
 class EventFinder:
     def __init__(self, ctx: Context, lex: Lexicon, keep_bare: bool = False):
         self.ctx = ctx
@@ -497,9 +514,26 @@ class EventFinder:
         # per event returned: (actor heads, recipient heads, the trigger's clause token), for
         # scoring argument spans
         self.arguments: list[Arguments] = []
-        self._candidates: dict[int, event_model.Candidates] = {}  # by sentence start
+        self._candidates: dict[int, event_model.DocCandidates] = {}  # by sentence start
+        self._arrays: event_model.DocArrays | None = None
         # clauses of triggers the classifier read as statements (for scoring the main clause)
         self.statement_clauses: list[Token] = []
+        self._sents: list[Span] | None = None
+        self._sent_starts: list[int] = []
+        self._contexts: dict[int, set[str]] = {}  # by sentence start
+
+    def doc_arrays(self) -> event_model.DocArrays:
+        """The doc's token arrays, read once for the classifier and the tagger."""
+        if self._arrays is None:
+            self._arrays = event_model.DocArrays(self.doc)
+        return self._arrays
+
+    def sent_of(self, tok: Token) -> Span:
+        """The sentence of a token (``Token.sent`` searches the doc each time)."""
+        if self._sents is None:
+            self._sents = list(self.doc.sents)
+            self._sent_starts = [s.start for s in self._sents]
+        return self._sents[bisect_right(self._sent_starts, tok.i) - 1]
 
     # -- entities --
 
@@ -677,7 +711,10 @@ class EventFinder:
         if model is not None:
             triggers = self.reread(triggers, model)
         triggers = [self.as_intent(t) for t in triggers]
-        events = [e for t in triggers if (e := self.event(t)) is not None]
+        readings = [self.read_rules(t) for t in triggers]
+        tagged = self.tag_all([(r.trig, r.actor_heads, r.loose + r.strict, r.reporter)
+                               for r in readings])
+        events = [e for r, tg in zip(readings, tagged) if (e := self.event(r, tg)) is not None]
         events += self.conditional_threats(events)
         return events
 
@@ -707,11 +744,11 @@ class EventFinder:
         sentence the rules find nothing in gets its root verb as trigger when the classifier
         is confident it is an act."""
         out: list[Trigger] = []
-        lemmas = event_model.content_lemmas(self.doc)
+        lemmas = event_model.content_lemmas(self.doc, self.doc_arrays())
         for trig in triggers:
             rule_class = CLASSIFIER_CLASS.get(trig.sense.cameo, 0)
             probs = model.probabilities(event_model.clause_features(
-                trig.clause, trig.word.sent, (trig.sense.type, rule_class), trig.word, lemmas))
+                trig.clause, self.sent_of(trig.word), (trig.sense.type, rule_class), trig.word, lemmas))
             best = max(probs, key=probs.get)
             if best == rule_class or probs[best] < REREAD_CONFIDENCE or any(
                     c.dep_ == "neg" for c in trig.clause.children) or (
@@ -726,7 +763,7 @@ class EventFinder:
                 out.append(Trigger(sense, trig.word, trig.clause, trig.nominal, trig.absorbed))
             else:
                 self.statement_clauses.append(trig.clause)
-        seen = {t.word.sent.start for t in triggers}
+        seen = {self.sent_of(t.word).start for t in triggers}
         for sent in self.doc.sents:
             root = sent.root
             if sent.start in seen or root.pos_ != "VERB" or len(sent) < 4 or any(
@@ -761,7 +798,8 @@ class EventFinder:
                 return sense
         return CLASS_SENSES[cls]
 
-    def event(self, trig: Trigger) -> Event | None:
+    def read_rules(self, trig: Trigger) -> RuleReading:
+        """The rules' arguments of a trigger, and the claim reporting it."""
         claim = self.claim_of(trig.word.idx)
         verb = trig.clause
         if trig.nominal and trig.word.i == verb.i:
@@ -781,7 +819,16 @@ class EventFinder:
         reporter = claim if claim is not None and not any(
             e.id == claim.source for e in rule_actors) and not self.reporter_acts(
                 trig, claim) else None
-        tagged = self.tag_arguments(trig, actor_heads, loose + strict, reporter)
+        return RuleReading(trig, claim, actor_heads, loose, strict, rule_actors,
+                           rule_recipients, reporter)
+
+    def event(self, reading: RuleReading, tagged: list[tuple[str, event_model.Candidate]] | None
+              ) -> Event | None:
+        """The event of a trigger from the rules' reading and the tagger's phrases (None: no
+        tagger in use)."""
+        trig, claim, actor_heads = reading.trig, reading.claim, reading.actor_heads
+        loose, strict = reading.loose, reading.strict
+        rule_actors, rule_recipients = reading.rule_actors, reading.rule_recipients
         fallback: dict[str, list[Token]] = {"S": [], "T": []}
         if tagged is None:
             actors, recipients = rule_actors, rule_recipients
@@ -817,7 +864,7 @@ class EventFinder:
         if mod == modality.ASSERTED and self.is_historical(time):
             mod = "historical"
         word = trig.word
-        sent = word.sent
+        sent = self.sent_of(word)
         self.arguments.append(self.argument_spans(trig, actor_heads, loose + strict, tagged,
                                                   claim, fallback))
         found = sum(bool(x) for x in (actors, recipients, place, time))
@@ -865,29 +912,45 @@ class EventFinder:
                       recipient_heads: list[Token], reporter: Claim | None = None
                       ) -> list[tuple[str, event_model.Candidate]] | None:
         """The learned tagger's source/target/reciprocal phrases of the trigger's sentence, or
-        None when no tagger is in use. The candidates of a sentence are built once. Never the
-        words naming who reports the event or the reporting verb: the reporter of an event
-        is not its actor ("Pyongyang sent troops, the Pentagon said")."""
+        None when no tagger is in use (:meth:`tag_all` for one trigger)."""
+        return self.tag_all([(trig, actor_heads, recipient_heads, reporter)])[0]
+
+    def tag_all(self, jobs: list[tuple[Trigger, list[Token], list[Token], Claim | None]]
+                ) -> list[list[tuple[str, event_model.Candidate]] | None]:
+        """Per (trigger, rule actor heads, rule recipient heads, reporter): the tagger's
+        phrases, or None when no tagger is in use. All the triggers of a doc are scored in
+        one pass; the candidates of a sentence are built once. Never the words naming who
+        reports the event or the reporting verb: the reporter of an event is not its actor
+        ("Pyongyang sent troops, the Pentagon said")."""
         model = event_model.current_args()
-        if model is None:
-            return None
-        sent = trig.word.sent
-        cands = self._candidates.get(sent.start)
-        if cands is None:
-            cands = self._candidates[sent.start] = event_model.sentence_candidates(sent)
-        feats = event_model.event_features(
-            cands, trig.clause, trig.word, trig.sense.type,
-            {h.i for h in actor_heads}, {h.i for h in recipient_heads}, static=False)
-        probs = model.for_event(cands, feats)
-        if EXCLUDE_REPORTER and reporter is not None:
-            words = [(reporter.source_start, reporter.source_end),
-                     (reporter.cue_start, reporter.cue_end)]
-            for k, c in enumerate(cands.items):
-                lo, hi = self.doc[c.start].idx, self.doc[c.end - 1].idx + 1
-                if any(s is not None and e is not None and lo < e and s < hi
-                       for s, e in words):
-                    probs[k, 1:] = 0.0
-        return event_model.pick_arguments(cands.items, probs)
+        if model is None or not jobs:
+            return [None] * len(jobs)
+        self.doc_arrays()
+        sents = {(s := self.sent_of(t.word)).start: s for t, *_ in jobs}
+        new = [s for start, s in sents.items() if start not in self._candidates]
+        if new:  # the candidates of all these sentences, found together
+            found = event_model.DocCandidates(self._arrays, new)
+            self._candidates.update((s.start, found) for s in new)
+        out: list[list[tuple[str, event_model.Candidate]] | None] = [None] * len(jobs)
+        by_batch: dict[int, list[int]] = {}
+        for k, (trig, *_rest) in enumerate(jobs):
+            by_batch.setdefault(id(self._candidates[self.sent_of(trig.word).start]),
+                                []).append(k)
+        for ks in by_batch.values():
+            batch = self._candidates[self.sent_of(jobs[ks[0]][0].word).start]
+            todo = []
+            for k in ks:
+                trig, actor_heads, recipient_heads, reporter = jobs[k]
+                blocked = [] if not EXCLUDE_REPORTER or reporter is None else [
+                    (s, e) for s, e in ((reporter.source_start, reporter.source_end),
+                                        (reporter.cue_start, reporter.cue_end))
+                    if s is not None and e is not None]
+                todo.append((self.sent_of(trig.word).start, event_model.EventView.of(
+                    trig.clause, trig.word, trig.sense.type, {h.i for h in actor_heads},
+                    {h.i for h in recipient_heads}), blocked))
+            for k, picked in zip(ks, event_model.tag_events(model, self._arrays, batch, todo)):
+                out[k] = picked
+        return out
 
     def statement_arguments(self, sent: Span) -> Arguments | None:
         """Who speaks to or of whom in a sentence with no event (read as a statement): the
@@ -943,8 +1006,12 @@ class EventFinder:
             return False
 
     def contexts(self, sent: Span, actors: list[Entity]) -> list[str]:
-        found = {self.lex.contexts[t.lemma_.lower()] for t in sent
-                 if t.lemma_.lower() in self.lex.contexts}
+        found = self._contexts.get(sent.start)
+        if found is None:
+            found = self._contexts[sent.start] = {
+                self.lex.contexts[t.lemma_.lower()] for t in sent
+                if t.lemma_.lower() in self.lex.contexts}
+        found = set(found)
         if any(a.sector == "MIL" for a in actors):
             found.add("military")
         return sorted(found)
@@ -983,8 +1050,8 @@ class EventFinder:
                     recipients=[e.id for e in targets if e is not speaker],
                     place=None, time=None, time_value=time_value, time_basis=basis,
                     modality=modality.CONDITIONAL, claim=claim.id,
-                    sentence_text=word.sent.text.strip(),
-                    contexts=self.contexts(word.sent, [speaker] if speaker else []),
+                    sentence_text=self.sent_of(word).text.strip(),
+                    contexts=self.contexts(self.sent_of(word), [speaker] if speaker else []),
                     confidence=0.6 if targets else 0.45))
         return out
 
@@ -1021,4 +1088,9 @@ def extract_events(ctx: Context) -> list[Event]:
 @registry.register("events")
 def make_events(settings) -> "callable":
     lexicon()
+    # the learned models are read (and the tagger keyed) here, once, not by the first article
+    event_model.shipped_model()
+    args = event_model.shipped_args()
+    if args is not None:
+        event_model.compiled(args)
     return extract_events
