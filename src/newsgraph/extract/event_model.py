@@ -322,6 +322,16 @@ def _edges(head: "np.ndarray") -> tuple["np.ndarray", "np.ndarray"]:
 _TEXT: dict[int, str] = {0: ""}  # value -> string
 _VALUE: dict[str, int] = {"": 0}  # string -> value
 _LOW_VALUE: dict[int, int] = {0: 0}  # a lemma's value -> its lower case's value
+# The caches fill with every new word of a corpus: emptied past this size so that a long run's
+# memory stays flat (each value is cheap to read again).
+_CACHE_LIMIT = 200_000
+
+
+def _bound_caches() -> None:
+    if len(_TEXT) + len(_VALUE) + len(_LOW_VALUE) > _CACHE_LIMIT:
+        for cache in (_TEXT, _VALUE, _LOW_VALUE):
+            cache.clear()
+        _TEXT[0], _VALUE[""], _LOW_VALUE[0] = "", 0, 0
 
 
 def _value(text: str) -> int:
@@ -353,6 +363,7 @@ class DocArrays:
     access."""
 
     def __init__(self, doc: Doc):
+        _bound_caches()
         n = len(doc)
         arr = doc.to_array([HEAD, DEP, POS, TAG, ENT_TYPE, LOWER, LEMMA, IDX, LENGTH, IS_ALPHA])
         head = np.arange(n, dtype=np.int64) + arr[:, 0].astype(np.int64)  # relative, may be < 0
