@@ -44,6 +44,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 OUTLETS = [f"outlet-{i:02d}" for i in range(1, 21)]
+QUERY_RUNS = 7
+SAMPLE_EVERY = 250  # articles between RSS samples in a full-pipeline run
+QUERY_LIMIT = 5000  # what the web app reads for one comparison (web.app.CLAIMS_MAX)
 
 
 # --- the texts ---------------------------------------------------------------------------------
@@ -157,11 +160,18 @@ def _spark_child(files: list[str], out: str, queue) -> None:
 def _ingest_child(files: list[str], db: str, queue) -> None:
     from newsgraph.corpus import ingest
 
+    samples: list[dict] = []  # RSS while the store is open, after every SAMPLE_EVERY articles
+
+    def sample(summary) -> None:
+        if summary.stored >= (len(samples) + 1) * SAMPLE_EVERY:
+            samples.append({"articles": summary.stored, "rss_mb": rss_mb(),
+                            "peak_mb": peak_mb(), "seconds": summary.seconds})
+
     t0 = time.perf_counter()
-    summary = ingest(files, db=db)
+    summary = ingest(files, db=db, progress=sample)
     seconds = time.perf_counter() - t0
     queue.put({"seconds": seconds, "articles": summary.stored, "peak_mb": peak_mb(),
-               "db_bytes": Path(db).stat().st_size})
+               "end_mb": rss_mb(), "db_bytes": Path(db).stat().st_size, "samples": samples})
 
 
 # --- 4. the store alone -------------------------------------------------------------------------------
@@ -198,20 +208,31 @@ def _store_child(base_db: str, db: str, sizes: list[int], queue) -> None:
                 store.write_batch(run_id, batch, [], [])
                 written += len(batch)
             store.con.execute("CHECKPOINT")
+            duck = store.con.execute(
+                "SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0] or 0
             points.append({"articles": size, "seconds": time.perf_counter() - t0,
-                           "rss_mb": rss_mb(), "peak_mb": peak_mb(),
+                           "rss_mb": rss_mb(), "peak_mb": peak_mb(), "duckdb_mb": duck / 2**20,
                            "db_bytes": Path(db).stat().st_size})
+        settings = store.con.execute("SELECT current_setting('memory_limit'), "
+                                     "current_setting('threads')").fetchone()
         store.finish_run(run_id, {"stored": written})
     timings = {}
     for about in ("troops", "civilians", "killed", "North Korean troops"):
         runs, n = [], 0
-        for _ in range(7):
+        for _ in range(QUERY_RUNS):
             t = time.perf_counter()
             n = len(queries.claims_about(db, about))
             runs.append(time.perf_counter() - t)
-        timings[about] = {"median_ms": 1000 * statistics.median(runs), "rows": n}
+        limited = []
+        for _ in range(QUERY_RUNS):
+            t = time.perf_counter()
+            queries.claims_about(db, about, limit=QUERY_LIMIT)
+            limited.append(time.perf_counter() - t)
+        timings[about] = {"median_ms": 1000 * statistics.median(runs),
+                          "min_ms": 1000 * min(runs), "max_ms": 1000 * max(runs), "rows": n,
+                          "limited_median_ms": 1000 * statistics.median(limited)}
     queue.put({"bases": len(bases), "base_rss_mb": base_mb, "points": points,
-               "query": timings})
+               "query": timings, "memory_limit": settings[0], "threads": settings[1]})
 
 
 # --- 5. FA-KES incidents -----------------------------------------------------------------------------
@@ -276,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--fakes-db", help="an ingested FA-KES database to reuse (else ingested)")
     ap.add_argument("--skip", default="", help="comma list of: ratio,spark,curve,store,fakes")
+    ap.add_argument("--keep", type=Path, help="a JSON an earlier run saved: the sections "
+                    "skipped now are taken from it (and marked so in the report)")
     ap.add_argument("--workdir", type=Path, default=None, help="keep the databases here")
     ap.add_argument("--from-json", type=Path, help="only write the report from the figures a "
                     "run saved (OUT with .json)")
@@ -342,6 +365,16 @@ def main(argv: list[str] | None = None) -> int:
             ingest([next(args.data.rglob("fa-kes/*.csv"))], db=db)
         results["fakes"] = fakes_eval(db, args.data)
         log(json.dumps(results["fakes"], indent=1))
+    if args.keep:
+        earlier = json.loads(args.keep.read_text())
+        kept = [k for k in ("ratio", "spark", "curve", "store", "fakes")
+                if k in skip and k in earlier]
+        for k in kept:
+            results[k] = earlier[k]
+        if "fakes" in kept:
+            results["fakes"]["windows"] = {int(k): v for k, v in
+                                           results["fakes"]["windows"].items()}
+        results["kept"] = kept
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report(results, args), encoding="utf-8")
     (args.out.with_suffix(".json")).write_text(json.dumps(results, indent=1, default=str))
@@ -354,10 +387,16 @@ def report(results: dict, args) -> str:
 
     lines = ["# Corpus benchmark", "",
              f"`python benchmarks/bench_corpus.py --sizes {args.sizes} --store-sizes "
-             f"{args.store_sizes}` on {platform.node() or 'this machine'}: "
+             f"{args.store_sizes}"
+             + (f" --skip {args.skip}" if getattr(args, "skip", "") else "")
+             + (f" --keep {args.keep}" if getattr(args, "keep", None) else "")
+             + f"` on {platform.node() or 'this machine'}: "
              f"{os.cpu_count()} cores, Python {platform.python_version()}, DuckDB "
              f"{duckdb.__version__}, {date.today().isoformat()}. Two cores shared with other "
              "work: times are indicative.", ""]
+    if results.get("kept"):
+        lines += ["Sections kept from an earlier run (not measured again): "
+                  + ", ".join(results["kept"]) + ".", ""]
     if "ratio" in results:
         r = results["ratio"]
         a, i = r["articles"] / r["analyze_s"], r["articles"] / r["ingest_s"]
@@ -388,14 +427,25 @@ def report(results: dict, args) -> str:
         lines += ["## Memory as the corpus grows (full pipeline: read, analyse, store)", "",
                   "Generated corpus: real FA-KES and BBC articles, each with a changed date and "
                   "outlet and one appended sentence. One fresh process per size.", "",
-                  "| articles | words | seconds | articles/s | peak RSS | database | per 1,000 articles |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
+                  "| articles | words | seconds | articles/s | peak RSS | RSS at the end | database | per 1,000 articles |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for r in results["curve"]:
+            end = mb(r["end_mb"]) if "end_mb" in r else "-"
             lines.append(f"| {r['size']:,} | {r['words']:,} | {r['seconds']:.0f} | "
-                         f"{r['articles'] / r['seconds']:.1f} | {mb(r['peak_mb'])} | "
+                         f"{r['articles'] / r['seconds']:.1f} | {mb(r['peak_mb'])} | {end} | "
                          f"{r['db_bytes'] / 2**20:,.1f} MB | "
                          f"{r['db_bytes'] / 2**20 / r['size'] * 1000:,.1f} MB |")
         lines.append("")
+        longest = max(results["curve"], key=lambda r: r["size"])
+        if longest.get("samples"):
+            lines += [f"RSS during the {longest['size']:,}-article run (full pipeline, the store "
+                      "open), read after each batch that passes another "
+                      f"{SAMPLE_EVERY} articles; the peak so far beside it:", "",
+                      "| articles | RSS now | peak so far | seconds |", "| --- | --- | --- | --- |"]
+            for p in longest["samples"]:
+                lines.append(f"| {p['articles']:,} | {mb(p['rss_mb'])} | {mb(p['peak_mb'])} | "
+                             f"{p['seconds']:.0f} |")
+            lines.append("")
     if "store" in results:
         st = results["store"]
         lines += ["## The store alone, at sizes the full pipeline cannot reach here (store-only: NOT the "
@@ -404,19 +454,27 @@ def report(results: dict, args) -> str:
                   "new date and outlet) and written as ingest writes them (batches of 32, one "
                   "transaction each, MinHash near-duplicate lookup included). Each base text "
                   "recurs, so every copy joins a near-duplicate cluster. "
-                  f"RSS after loading the base records: {mb(st['base_rss_mb'])}.", "",
-                  "| articles | seconds (cumulative) | RSS now | peak RSS | database | per 1,000 articles |",
-                  "| --- | --- | --- | --- | --- | --- |"]
+                  f"RSS after loading the base records (held for the whole run): "
+                  f"{mb(st['base_rss_mb'])}. DuckDB memory_limit {st.get('memory_limit', '?')}, "
+                  f"threads {st.get('threads', '?')} (the store's write settings).", "",
+                  "| articles | seconds (cumulative) | RSS now | peak RSS | DuckDB's own | database | per 1,000 articles |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
         for p in st["points"]:
+            duck = mb(p["duckdb_mb"]) if "duckdb_mb" in p else "-"
             lines.append(f"| {p['articles']:,} | {p['seconds']:.0f} | {mb(p['rss_mb'])} | "
-                         f"{mb(p['peak_mb'])} | {p['db_bytes'] / 2**20:,.0f} MB | "
+                         f"{mb(p['peak_mb'])} | {duck} | {p['db_bytes'] / 2**20:,.0f} MB | "
                          f"{p['db_bytes'] / 2**20 / p['articles'] * 1000:,.1f} MB |")
         last = st["points"][-1]["articles"] if st["points"] else 0
         lines += ["", f"`claims --about` on the {last:,}-article database "
-                  "(`queries.claims_about`, all rows fetched into Python; median of 7 runs; "
-                  "target < 200 ms):", "", "| about | rows | median |", "| --- | --- | --- |"]
+                  f"(store-only; `queries.claims_about`, all rows fetched into Python; "
+                  f"{QUERY_RUNS} runs; target < 200 ms):", "",
+                  "| about | rows | median | fastest | slowest | median with LIMIT "
+                  f"{QUERY_LIMIT:,} |", "| --- | --- | --- | --- | --- | --- |"]
         for about, t in st["query"].items():
-            lines.append(f"| {about} | {t['rows']:,} | {t['median_ms']:,.0f} ms |")
+            spread = (f"{t['min_ms']:,.0f} ms | {t['max_ms']:,.0f} ms" if "min_ms" in t
+                      else "- | -")
+            lim = (f"{t['limited_median_ms']:,.0f} ms" if "limited_median_ms" in t else "-")
+            lines.append(f"| {about} | {t['rows']:,} | {t['median_ms']:,.0f} ms | {spread} | {lim} |")
         lines.append("")
     if "fakes" in results:
         f = results["fakes"]

@@ -113,3 +113,44 @@ def test_without_clusters_both_copies_would_vote(db):
     rows = [{**r, "cluster_id": None} for r in queries.claims_about(db, "soldiers")]
     queries.reconcile(rows, "all")
     assert sorted(r["flag"] for r in rows if r["low"] == 2000) == ["consistent", "consistent"]
+
+
+def test_band_index_finds_what_a_scan_finds():
+    # small MERGE_AT so that lookups cross the sorted array and the unsorted tail
+    index = neardup.BandIndex()
+    index.MERGE_AT = 7
+    entries = {f"a{n}": [n % 5, 100 + n, 1000 + n % 3] for n in range(20)}
+    for aid, keys in entries.items():
+        index.add(aid, aid, keys)
+    assert len(index) == 60
+    for probe in ([0], [101, 1002], [5000], [3, 4, 119]):
+        expected = {aid for aid, keys in entries.items() if set(keys) & set(probe)}
+        assert index.candidates(probe) == expected
+    # loaded from arrays (as a store loads it) it answers the same
+    ids = sorted(entries)
+    keys = [k for aid in ids for k in entries[aid]]
+    owners = [n for n, aid in enumerate(ids) for _ in entries[aid]]
+    loaded = neardup.BandIndex(ids, ids, keys, owners)
+    assert loaded.candidates([0, 1002]) == index.candidates([0, 1002])
+
+
+def test_a_rolled_back_batch_leaves_no_trace_in_the_index(tmp_path, pipeline):
+    import dataclasses
+
+    from newsgraph.corpus.store import Store
+
+    wire = pipeline.analyze(WIRE, "2024-05-07")
+    broken = pipeline.analyze(OTHER, "2024-05-07")
+    broken.quantities = [dataclasses.replace(broken.quantities[0], start="not a number")]
+    copy = pipeline.analyze(COPY, "2024-05-07")
+    with Store(tmp_path / "r.duckdb") as store:
+        run = store.start_run({})
+        with pytest.raises(Exception):  # the wire story is in the index, then rolled back
+            store.write_batch(run, [(wire, "a"), (broken, "b")], [], [])
+        assert wire.article.id not in store.band_index().number
+        store.write_batch(run, [(copy, "c")], [], [])
+        (cluster,) = store.con.execute("SELECT cluster_id FROM articles").fetchone()
+        assert cluster == copy.article.id  # not the id of the wire story that was never stored
+        store.write_batch(run, [(wire, "a")], [], [])
+        rows = dict(store.con.execute("SELECT id, cluster_id FROM articles").fetchall())
+        assert rows[wire.article.id] == copy.article.id

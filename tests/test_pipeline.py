@@ -120,3 +120,35 @@ def test_a_long_capitalised_headline_line_is_its_own_sentence(pipeline):
             "The minister spoke to reporters in the capital on Tuesday.")
     doc = pipeline.nlp(text)
     assert [s.text.strip() for s in doc.sents][0].endswith("Border")
+
+
+# --- spaCy's memory zone: same records, no vocabulary growth ------------------------------------
+
+def _novel_texts(tag: str) -> list[Document]:
+    # made-up names and words, so that every batch brings strings the model has never seen
+    return [Document(f"Colonel Zorvak{tag}{n} said on Monday that {n + 3} hundred Quellian{tag} "
+                     f"fighters had left Brastovka{tag}{n} after shelling by Vantrel{tag} forces.",
+                     "2024-03-0" + str(n % 9 + 1), source=f"Outlet {tag}")
+            for n in range(6)]
+
+
+def test_the_memory_zone_changes_no_record(pipeline):
+    docs = _novel_texts("alpha")
+    with_zone = [r.to_dict() for r in pipeline.analyze_batch(docs)]
+    pipeline.memory_zone = False
+    try:
+        without = [r.to_dict() for r in pipeline.analyze_batch(docs)]
+    finally:
+        pipeline.memory_zone = True
+    assert with_zone == without
+    assert any(r["quantities"] for r in with_zone) and any(r["entities"] for r in with_zone)
+
+
+def test_the_vocabulary_does_not_grow_across_batches(pipeline):
+    strings = pipeline.nlp.vocab.strings
+    before = len(strings)
+    for tag in ("beta", "gamma", "delta"):
+        results = list(pipeline.analyze_batch(_novel_texts(tag)))
+        assert all(not isinstance(r, DocumentError) for r in results)
+        assert len(strings) == before, tag
+    assert "Zorvakbeta0" not in strings

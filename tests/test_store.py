@@ -216,3 +216,67 @@ def test_phrase_patterns_are_lemma_ish():
     assert all(p.search("as many as 8,000 north korean troop") for p in pats)
     (cas,) = queries.phrase_patterns("casualties")
     assert re.search(cas[4:], "one casualty", re.I)
+
+
+# --- the derived claim_quantities table, the schema migration, write settings -----------------
+
+def _sorted_rows(con, query):
+    return sorted(con.execute(query).fetchall(), key=repr)
+
+
+def test_claim_quantities_are_what_the_sql_derives(corpus):
+    from newsgraph.corpus.store import CLAIM_QUANTITIES_SQL, OTHER_TABLES
+
+    _, db, _ = corpus
+    names = ", ".join(f'"{c.name}"' for c in OTHER_TABLES["claim_quantities"])
+    with duckdb.connect(str(db), read_only=True) as con:
+        written = _sorted_rows(con, f"SELECT {names} FROM claim_quantities")
+        derived = _sorted_rows(con, f"SELECT {names} FROM ({CLAIM_QUANTITIES_SQL})")
+    assert written and written == derived
+
+
+def test_an_old_store_is_read_and_then_migrated(corpus, tmp_path):
+    import shutil
+
+    from newsgraph.corpus.store import SCHEMA_VERSION, schema_version
+
+    _, db, _ = corpus
+    old = tmp_path / "old.duckdb"
+    shutil.copy(db, old)
+    with duckdb.connect(str(old)) as con:  # as version 2 left it: no derived table
+        con.execute("DROP TABLE claim_quantities")
+        con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    expected = queries.claims_about(db, "soldiers")
+    assert queries.claims_about(old, "soldiers") == expected  # read-only: derived on the fly
+    Store(old).close()  # opened for writing: migrated
+    with duckdb.connect(str(old), read_only=True) as con:
+        assert schema_version(con) == SCHEMA_VERSION
+        assert con.execute("SELECT count(*) FROM claim_quantities").fetchone()[0] > 0
+    assert queries.claims_about(old, "soldiers") == expected
+
+
+def test_source_counts_are_added_up_per_batch(corpus):
+    _, db, _ = corpus
+    (row,) = queries.sql(db, """
+        SELECT s.articles = (SELECT count(*) FROM articles a WHERE a.source = s.name) AS articles,
+               s.copies = (SELECT count(*) FROM article_copies c WHERE c.source = s.name) AS copies,
+               s.first_published = (SELECT min(published) FROM articles a WHERE a.source = s.name)
+                 AS first, s.last_published = (SELECT max(published) FROM articles a
+                                               WHERE a.source = s.name) AS last
+        FROM sources s""")
+    assert all(row.values())
+
+
+def test_write_settings(tmp_path, monkeypatch):
+    from newsgraph.corpus.store import StoreError, write_settings
+
+    assert write_settings() == ("256MB", 1)
+    monkeypatch.setenv("NEWSGRAPH_DUCKDB_MEMORY", "512MB")
+    monkeypatch.setenv("NEWSGRAPH_DUCKDB_THREADS", "2")
+    assert write_settings() == ("512MB", 2)
+    assert write_settings("2GiB", 1) == ("2GiB", 1)
+    with pytest.raises(StoreError, match="not a size"):
+        write_settings("lots")
+    with Store(tmp_path / "s.duckdb", memory_limit="300MB") as store:
+        limit = store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        assert limit.startswith("286") or "300" in limit  # DuckDB shows MiB

@@ -6,9 +6,10 @@ records or per-document errors out, in the same order) that every runner calls.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Iterable, Iterator, Union
+from typing import Any, ContextManager, Iterable, Iterator, Union
 
 from spacy.tokens import Doc
 
@@ -61,6 +62,8 @@ class Pipeline:
     """A loaded spaCy model and the extractors, built once and reused for every article."""
 
     settings: Settings = field(default_factory=Settings)
+    # Parse inside spaCy's memory zone (see analyze_batch); off only to compare outputs.
+    memory_zone: bool = True
 
     def __post_init__(self) -> None:
         self.nlp = nlp.load(self.settings.model)
@@ -95,16 +98,21 @@ class Pipeline:
                 published=published.isoformat() if published else None,
                 title=d.title or first_line_title(d.text), source=d.source, url=d.url)
             ok.append((i, article, published))
-        docs = self.nlp.pipe((a.text for _, a, _ in ok), batch_size=self.settings.batch_size)
-        pending = iter(ok)
         emitted = 0
-        for parsed in docs:
-            i, article, published = next(pending)
-            try:
-                results[i] = self.extract(parsed, article, published)
-            except Exception as err:  # a bug on one document must not lose the batch
-                results[i] = DocumentError(f"{type(err).__name__}: {err}", "extract",
-                                           documents[i].where)
+        chunk = max(1, self.settings.batch_size)
+        for start in range(0, len(ok), chunk):
+            part = ok[start:start + chunk]
+            # Strings and lexemes first seen in these texts live only as long as the zone, so
+            # the vocabulary does not grow with the corpus; the records built inside are plain
+            # data and no Doc, Token or Span leaves it.
+            with self._zone():
+                docs = self.nlp.pipe((a.text for _, a, _ in part), batch_size=chunk)
+                for (i, article, published), parsed in zip(part, docs):
+                    try:
+                        results[i] = self.extract(parsed, article, published)
+                    except Exception as err:  # a bug on one document must not lose the batch
+                        results[i] = DocumentError(f"{type(err).__name__}: {err}", "extract",
+                                                   documents[i].where)
             # Hand back finished results as soon as everything before them is done.
             while emitted < len(results) and results[emitted] is not None:
                 yield results[emitted]
@@ -112,6 +120,10 @@ class Pipeline:
         while emitted < len(results):
             yield results[emitted]
             emitted += 1
+
+    def _zone(self) -> ContextManager[Any]:
+        """spaCy's memory zone around one chunk of parsing, or nothing when switched off."""
+        return self.nlp.memory_zone() if self.memory_zone else nullcontext()
 
     def extract(self, doc: Doc, article: Article, published: date | None) -> Record:
         """Run every extractor over one parsed article."""

@@ -108,36 +108,31 @@ def phrase_patterns(phrase: str) -> list[str]:
 # --- claims about something --------------------------------------------------------------------
 
 _CLAIMS_SQL = """
-WITH claim_quantities AS (
-    SELECT c.article_id, c.id AS claim_id, c.text AS claim, c.kind AS claim_kind, c.modality,
-           c.source AS source_id, c.source_text, c.said_on, c.places AS place_ids,
-           unnest(c.quantities) AS quantity_id
-    FROM claims c
-), matched AS (
-    SELECT cq.*, q.text AS quantity, q.value, q.low, q.high, q.low_inclusive, q.high_inclusive,
-           q.approximate, q.change, q.unit, q.kind AS quantity_kind, q.counted,
-           ({counted_match}) AS counted_match
-    FROM claim_quantities cq
-    JOIN quantities q ON q.article_id = cq.article_id AND q.id = cq.quantity_id
-    WHERE ({counted_match}) OR ({text_match})
-)
 SELECT m.article_id, m.claim_id, m.quantity_id, m.quantity, m.value, m.low, m.high,
        m.low_inclusive, m.high_inclusive, m.approximate, m.change, m.unit, m.quantity_kind,
-       m.counted, m.counted_match,
-       coalesce(e.name, m.source_text) AS speaker, e.type AS speaker_type,
-       e.country AS speaker_country, a.source AS outlet, a.published, m.said_on,
+       m.counted, ({counted_match}) AS counted_match,
+       coalesce(m.speaker_name, m.source_text) AS speaker, m.speaker_type,
+       m.speaker_country, a.source AS outlet, a.published, m.said_on,
        CASE WHEN regexp_full_match(coalesce(m.said_on, ''), '\\d{{4}}-\\d{{2}}-\\d{{2}}')
             THEN m.said_on ELSE strftime(a.published, '%Y-%m-%d') END AS date,
        m.modality, m.claim_kind, m.claim, a.title, a.url, a.read_from, a.cluster_id,
-       (SELECT list({{'name': coalesce(p.name, p.text), 'country': p.country,
-                      'feature': p.feature, 'geonameid': p.geonameid}} ORDER BY p.start)
-          FROM places p WHERE p.article_id = m.article_id AND list_contains(m.place_ids, p.id)
-               AND coalesce(p.reading, 'place') <> 'government')
-         AS places  -- a capital standing for its government ("Pyongyang had sent") is no scope
-FROM matched m
+       m.places  -- a capital standing for its government ("Pyongyang had sent") is no scope
+FROM {source} m
 JOIN articles a ON a.id = m.article_id
-LEFT JOIN entities e ON e.article_id = m.article_id AND e.id = m.source_id
+WHERE ({counted_match}) OR ({text_match})
 """
+
+
+def _claim_rows_source(con: duckdb.DuckDBPyConnection) -> str:
+    """Where the claim-quantity rows come from: the derived table, or (a store written before
+    it, opened read-only) the same rows derived on the fly."""
+    from .store import CLAIM_QUANTITIES_SQL
+
+    derived = con.execute(
+        """SELECT count(*) > 0 FROM (SELECT table_name AS name FROM duckdb_tables()
+                                    UNION ALL SELECT view_name FROM duckdb_views())
+           WHERE name = 'claim_quantities'""").fetchone()[0]
+    return "claim_quantities" if derived else f"({CLAIM_QUANTITIES_SQL})"
 
 
 def claims_about(db: Db, about: str, since: Union[date, str, None] = None,
@@ -150,23 +145,23 @@ def claims_about(db: Db, about: str, since: Union[date, str, None] = None,
     if not patterns:
         raise QueryError(f"nothing to look for in {about!r}")
     n = len(patterns)
-    # a plain substring test first (cheap), the word-start regex only on what passes it
-    counted = " AND ".join(
-        f"(lower(coalesce(q.counted, '') || ' ' || coalesce(q.unit, '')) LIKE ${n + i} AND "
-        f"regexp_matches(coalesce(q.counted, '') || ' ' || coalesce(q.unit, ''), ${i}))"
-        for i in range(1, n + 1))
-    text = " AND ".join(f"(lower(cq.claim) LIKE ${n + i} AND regexp_matches(cq.claim, ${i}))"
+    # a plain substring test on the lower-cased columns first (cheap), the word-start regex
+    # only on what passes it
+    counted = " AND ".join(f"(m.counted_key LIKE ${n + i} AND regexp_matches(m.counted_key, ${i}))"
+                           for i in range(1, n + 1))
+    text = " AND ".join(f"(m.claim_key LIKE ${n + i} AND regexp_matches(m.claim_key, ${i}))"
                         for i in range(1, n + 1))
-    query = _CLAIMS_SQL.format(counted_match=counted, text_match=text)
     params: list[Any] = list(patterns) + [f"%{_like(stem(w))}%" for w in _content_words(about)]
-    outer = "SELECT * FROM ({}) AS r".format(query)
-    if since is not None:
-        params.append(str(since)[:10])
-        outer += f" WHERE r.date >= ${len(params)}"
-    outer += " ORDER BY r.date NULLS LAST, r.outlet, r.article_id, r.claim_id, r.quantity_id"
-    if limit:
-        outer += f" LIMIT {int(limit)}"
     with reading(db) as con:
+        query = _CLAIMS_SQL.format(counted_match=counted, text_match=text,
+                                   source=_claim_rows_source(con))
+        outer = "SELECT * FROM ({}) AS r".format(query)
+        if since is not None:
+            params.append(str(since)[:10])
+            outer += f" WHERE r.date >= ${len(params)}"
+        outer += " ORDER BY r.date NULLS LAST, r.outlet, r.article_id, r.claim_id, r.quantity_id"
+        if limit:
+            outer += f" LIMIT {int(limit)}"
         return fetch(con, outer, params)
 
 

@@ -10,15 +10,21 @@ item's fields as columns, prefixed by ``article_id``; ``Entity.mentions`` become
 * ``article_copies``: each further copy of a stored text (where it was read, its outlet, date);
 * ``sources``: one row per outlet, with article counts (``country`` and ``notes`` are yours);
 * ``errors``: one row per document that failed, with the stage and message;
-* ``runs``: one row per ingest, with its arguments and counts.
+* ``runs``: one row per ingest, with its arguments and counts;
+* ``minhashes``, ``minhash_bands``: near-duplicate signatures (see neardup.py);
+* ``claim_quantities``: DERIVED from the item tables (one row per quantity inside a claim, ready
+  for ``claims --about``), written with each batch; ``meta`` holds the schema version.
 
 Each batch is written in one transaction, so a killed ingest loses at most the batch in flight.
 """
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import json
+import os
+import re
 import types
 import typing
 import uuid
@@ -33,7 +39,7 @@ from ..errors import DocumentError
 from ..record import ITEM_LISTS, Article, Entity, Mention, Record
 from . import neardup
 
-SCHEMA_VERSION = 2  # 2: articles.cluster_id, minhashes, minhash_bands
+SCHEMA_VERSION = 3  # 2: articles.cluster_id, minhashes, minhash_bands; 3: claim_quantities
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,43 @@ OTHER_TABLES = {
     "minhash_bands": [Column("key", "BIGINT"), Column("article_id", "VARCHAR")],
 }
 
+PLACE_STRUCT = "STRUCT(name VARCHAR, country VARCHAR, feature VARCHAR, geonameid BIGINT)"
+OTHER_TABLES["claim_quantities"] = [  # derived: see below
+    Column("article_id", "VARCHAR"), Column("claim_id", "VARCHAR"),
+    Column("quantity_id", "VARCHAR"), Column("quantity", "VARCHAR"), Column("value", "DOUBLE"),
+    Column("low", "DOUBLE"), Column("high", "DOUBLE"), Column("low_inclusive", "BOOLEAN"),
+    Column("high_inclusive", "BOOLEAN"), Column("approximate", "BOOLEAN"),
+    Column("change", "VARCHAR"), Column("unit", "VARCHAR"), Column("quantity_kind", "VARCHAR"),
+    Column("counted", "VARCHAR"), Column("counted_key", "VARCHAR"), Column("claim", "VARCHAR"),
+    Column("claim_key", "VARCHAR"), Column("claim_kind", "VARCHAR"),
+    Column("modality", "VARCHAR"), Column("source_id", "VARCHAR"),
+    Column("source_text", "VARCHAR"), Column("speaker_name", "VARCHAR"),
+    Column("speaker_type", "VARCHAR"), Column("speaker_country", "VARCHAR"),
+    Column("said_on", "VARCHAR"), Column("places", PLACE_STRUCT + "[]")]
+"""``claim_quantities`` is DERIVED, not a record type: one row per claim and quantity inside it
+(``claims.quantities``), with the quantity's fields, the speaker entity's name, type and country,
+the claim's places as a list (a capital read as its government left out: it is no scope), and
+lower-cased ``counted_key`` (counted phrase and unit) and ``claim_key`` (claim text) to match
+on. Written with each batch, so that ``claims --about`` is one scan; CLAIM_QUANTITIES_SQL makes
+the same rows from the other tables (old stores, Spark output)."""
+
+CLAIM_QUANTITIES_SQL = """
+SELECT c.article_id, c.id AS claim_id, q.id AS quantity_id, q.text AS quantity, q.value, q.low,
+       q.high, q.low_inclusive, q.high_inclusive, q.approximate, q.change, q.unit,
+       q.kind AS quantity_kind, q.counted,
+       lower(coalesce(q.counted, '') || ' ' || coalesce(q.unit, '')) AS counted_key,
+       c.text AS claim, lower(c.text) AS claim_key, c.kind AS claim_kind, c.modality,
+       c.source AS source_id, c.source_text, e.name AS speaker_name, e.type AS speaker_type,
+       e.country AS speaker_country, c.said_on,
+       (SELECT list({'name': coalesce(p.name, p.text), 'country': p.country,
+                     'feature': p.feature, 'geonameid': p.geonameid} ORDER BY p.start)
+          FROM places p WHERE p.article_id = c.article_id AND list_contains(c.places, p.id)
+               AND coalesce(p.reading, 'place') <> 'government') AS places
+FROM (SELECT *, unnest(quantities) AS quantity_id FROM claims) c
+JOIN quantities q ON q.article_id = c.article_id AND q.id = c.quantity_id
+LEFT JOIN entities e ON e.article_id = c.article_id AND e.id = c.source
+"""
+
 
 def ddl() -> list[str]:
     """CREATE TABLE statements for every table (idempotent)."""
@@ -133,6 +176,23 @@ def ddl() -> list[str]:
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+MEMORY_LIMIT_ENV = "NEWSGRAPH_DUCKDB_MEMORY"
+THREADS_ENV = "NEWSGRAPH_DUCKDB_THREADS"
+DEFAULT_MEMORY_LIMIT = "256MB"
+DEFAULT_THREADS = 1
+
+
+def write_settings(memory_limit: str | None = None, threads: int | None = None) -> tuple[str, int]:
+    """DuckDB's memory limit and thread count for a writing connection: the arguments, else
+    $NEWSGRAPH_DUCKDB_MEMORY / $NEWSGRAPH_DUCKDB_THREADS, else 256MB and one thread (a batch of
+    32 articles is too small to gain from more)."""
+    limit = memory_limit or os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT
+    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*[KMGT]?i?B\s*", limit, re.IGNORECASE):
+        raise StoreError(f"memory limit {limit!r} is not a size such as 512MB or 2GB")
+    n = threads or int(os.environ.get(THREADS_ENV) or DEFAULT_THREADS)
+    return limit.strip(), max(1, n)
 
 
 class StoreError(RuntimeError):
@@ -164,6 +224,8 @@ def parquet_views(folder: Path) -> duckdb.DuckDBPyConnection:
     for statement in ddl():
         con.execute(statement)
     for name, cols in {**TABLES, **OTHER_TABLES}.items():
+        if name == "claim_quantities":
+            continue
         files = sorted((folder / name).glob("*.parquet")) if (folder / name).is_dir() else []
         if not files:
             continue
@@ -172,7 +234,33 @@ def parquet_views(folder: Path) -> duckdb.DuckDBPyConnection:
         pattern = str(folder / name / "*.parquet").replace("'", "''")
         con.execute(f'DROP TABLE "{name}"')
         con.execute(f"CREATE VIEW \"{name}\" AS SELECT {casts} FROM read_parquet('{pattern}')")
+    con.execute('DROP TABLE "claim_quantities"')
+    con.execute(f'CREATE VIEW "claim_quantities" AS {CLAIM_QUANTITIES_SQL}')
     return con
+
+
+def release_free_memory() -> None:
+    """malloc_trim(0) where the C library is glibc (Linux); nothing elsewhere."""
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        try:
+            _MALLOC_TRIM = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _MALLOC_TRIM = False
+    if _MALLOC_TRIM:
+        _MALLOC_TRIM(0)
+
+
+_MALLOC_TRIM: Any = None
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The version the store was written with (0: none recorded, or no meta table)."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except duckdb.Error:
+        return 0
+    return int(row[0]) if row and str(row[0]).isdigit() else 0
 
 
 @dataclass
@@ -190,15 +278,25 @@ class Copy:
 class Store:
     """A DuckDB store opened for writing."""
 
-    def __init__(self, db: str | Path):
+    def __init__(self, db: str | Path, memory_limit: str | None = None,
+                 threads: int | None = None):
         self.path = Path(db)
         self.con = connect(db)
+        # DuckDB would let its buffer cache grow to 80% of RAM and use every core; an ingest
+        # shares the machine with the analysis, so both are capped (see write_settings).
+        limit, n = write_settings(memory_limit, threads)
+        self.con.execute(f"SET memory_limit = '{limit}'")
+        self.con.execute(f"SET threads = {n}")
+        self.con.execute("SET enable_progress_bar = false")  # never print into our output
+        self._bands: neardup.BandIndex | None = None
         for statement in ddl():
             self.con.execute(statement)
         # a store made before near-duplicates: every old article is its own cluster
         self.con.execute("ALTER TABLE articles ADD COLUMN IF NOT EXISTS cluster_id VARCHAR")
         self.con.execute("UPDATE articles SET cluster_id = id WHERE cluster_id IS NULL")
-        self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+        if schema_version(self.con) < 3:  # before claim_quantities: derive it once
+            self.con.execute(f"INSERT INTO claim_quantities {CLAIM_QUANTITIES_SQL}")
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                          [str(SCHEMA_VERSION)])
 
     def close(self) -> None:
@@ -215,24 +313,23 @@ class Store:
     def stored_ids(self, ids: Sequence[str]) -> set[str]:
         if not ids:
             return set()
-        rows = self.con.execute("SELECT id FROM articles WHERE id IN (SELECT unnest($1::VARCHAR[]))",
-                                [list(set(ids))]).fetchall()
+        rows = self.con.execute("SELECT id FROM articles WHERE id = ANY($1::VARCHAR[])",
+                                [sorted(set(ids))]).fetchall()
         return {r[0] for r in rows}
 
     def known_reads(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
         """The (article id, read_from) pairs stored already, as the article or as a copy."""
         if not pairs:
             return set()
-        ids = [p[0] for p in pairs]
-        wheres = [p[1] for p in pairs]
+        ids = sorted({p[0] for p in pairs})
+        # by id first (the primary key), then the pairs among those few rows
         rows = self.con.execute(
-            """WITH wanted AS (SELECT unnest($1::VARCHAR[]) AS id, unnest($2::VARCHAR[]) AS w)
-               SELECT a.id, a.read_from FROM articles a JOIN wanted ON a.id = wanted.id
-                                                                  AND a.read_from = wanted.w
-               UNION
-               SELECT c.article_id, c.read_from FROM article_copies c
-                 JOIN wanted ON c.article_id = wanted.id AND c.read_from = wanted.w""",
-            [ids, wheres]).fetchall()
+            """SELECT id, read_from FROM articles WHERE id = ANY($1::VARCHAR[])
+               UNION ALL
+               SELECT article_id, read_from FROM article_copies
+               WHERE article_id = ANY($1::VARCHAR[])""", [ids]).fetchall()
+        wanted = set(pairs)
+        rows = [r for r in rows if (r[0], r[1]) in wanted]
         return {(r[0], r[1]) for r in rows}
 
     # --- runs ----------------------------------------------------------------------------------
@@ -272,8 +369,7 @@ class Store:
                 "stage": [e.stage for e in errors],
                 "message": [str(e.args[0]) if e.args else "" for e in errors],
                 "time": [stamp] * len(errors)})
-            outlets = {r.article.source for r, _ in records} | {c.source for c in copies}
-            self._update_sources(sorted(s for s in outlets if s))
+            self._update_sources(records, copies)
             if counts is not None:
                 self.con.execute(
                     "UPDATE runs SET read = ?, stored = ?, duplicates = ?, skipped = ?, "
@@ -281,8 +377,14 @@ class Store:
                     [counts.get("read", 0), counts.get("stored", 0), counts.get("duplicates", 0),
                      counts.get("skipped", 0), counts.get("errors", 0), run_id])
             self.con.execute("COMMIT")
+            # Hand the heap pages freed by the batch (and by DuckDB's checkpoints) back to the
+            # OS: glibc keeps them otherwise, and with spaCy's allocations in between, an
+            # ingest's RSS stepped up by some 140 MB at the first checkpoint and stayed there.
+            # Costs microseconds.
+            release_free_memory()
         except BaseException:
             self.con.execute("ROLLBACK")
+            self._bands = None  # it may hold articles the rollback took back: reload it
             raise
 
     def _insert_records(self, records: Sequence[tuple[Record, str | None]], run_id: str,
@@ -293,38 +395,54 @@ class Store:
         clusters = self.clusters(signatures)
         for table, columns in record_rows(records, run_id, stamp, clusters, signatures).items():
             self._insert_rows(table, columns)
+        self._insert_rows("claim_quantities", claim_quantity_rows(records))
 
     # --- near-duplicates ------------------------------------------------------------------------
 
+    def band_index(self) -> neardup.BandIndex:
+        """The near-duplicate band index of the stored articles, loaded once per Store (on the
+        first batch that needs it) and kept up to date by the writes that follow."""
+        if self._bands is None:
+            # articles numbered in id order; bands fetched as two numeric arrays (no strings)
+            ids, clusters = [], []
+            for aid, cluster in self.con.execute(
+                    "SELECT id, coalesce(cluster_id, id) FROM articles ORDER BY id").fetchall():
+                ids.append(aid)
+                clusters.append(cluster)
+            arrays = self.con.execute(
+                """SELECT b.key, n.n::INTEGER AS n FROM minhash_bands b
+                   JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM articles) n
+                     ON n.id = b.article_id""").fetchnumpy()
+            self._bands = neardup.BandIndex(ids, clusters, arrays["key"], arrays["n"])
+        return self._bands
+
     def clusters(self, signatures: dict[str, list[int] | None]) -> dict[str, str]:
         """The cluster of each new article: that of the most similar stored (or earlier in the
-        batch) text whose estimated similarity reaches the threshold, else its own id."""
+        batch) text whose estimated similarity reaches the threshold, else its own id. The
+        band index is updated as it goes: call it only for articles being stored."""
+        index = self.band_index()
         keys = {aid: neardup.band_keys(sig) for aid, sig in signatures.items() if sig}
-        wanted = sorted({k for ks in keys.values() for k in ks})
-        stored: dict[str, tuple[list[int], str]] = {}
-        by_key: dict[int, set[str]] = {}
-        if wanted:
+        # the signatures of the stored candidates, in one query
+        candidates = {aid for ks in keys.values() for aid in index.candidates(ks)}
+        known: dict[str, list[int]] = {}
+        if candidates:
             rows = self.con.execute(
-                """SELECT b.key, b.article_id, m.signature, a.cluster_id
-                   FROM minhash_bands b
-                   JOIN (SELECT unnest($1::BIGINT[]) AS key) w ON w.key = b.key
-                   JOIN minhashes m ON m.article_id = b.article_id
-                   JOIN articles a ON a.id = b.article_id""", [wanted]).fetchall()
-            for key, aid, sig, cluster in rows:
-                stored[aid] = (list(sig), cluster or aid)
-                by_key.setdefault(key, set()).add(aid)
+                "SELECT article_id, signature FROM minhashes WHERE article_id = ANY($1::VARCHAR[])",
+                [sorted(candidates)]).fetchall()
+            known = {aid: list(sig) for aid, sig in rows}
         out: dict[str, str] = {}
         for aid, sig in signatures.items():
             best, best_sim = aid, 0.0
             if sig:
-                for other in sorted({o for k in keys[aid] for o in by_key.get(k, ())} - {aid}):
-                    other_sig, cluster = stored[other]
+                for other in sorted(index.candidates(keys[aid]) - {aid}):
+                    other_sig = known.get(other)
+                    if other_sig is None:  # an article stored without a signature row
+                        continue
                     sim = neardup.similarity(sig, other_sig)
                     if sim >= neardup.THRESHOLD and sim > best_sim:
-                        best, best_sim = cluster, sim
-                for k in keys[aid]:  # later texts of the batch see this one
-                    by_key.setdefault(k, set()).add(aid)
-                stored[aid] = (sig, best)
+                        best, best_sim = index.clusters[index.number[other]], sim
+                index.add(aid, best, keys[aid])  # later texts of the batch see this one
+                known[aid] = sig
             out[aid] = best
         return out
 
@@ -343,20 +461,37 @@ class Store:
                FROM (SELECT unnest($1::VARCHAR[]) AS id, count(*) AS k GROUP BY id) AS n
                WHERE articles.id = n.id""", [[c.article_id for c in copies]])
 
-    def _update_sources(self, names: list[str]) -> None:
-        if not names:
+    def _update_sources(self, records: Sequence[tuple[Record, str | None]],
+                        copies: Sequence[Copy]) -> None:
+        """Add the batch's articles and copies to their outlets' counts (not a recount: that
+        would scan every stored article at each batch)."""
+        tally: dict[str, list] = {}  # name -> [articles, copies, first, last]
+        for record, _ in records:
+            name = record.article.source
+            if name:
+                t = tally.setdefault(name, [0, 0, None, None])
+                t[0] += 1
+                day = _as_date(record.article.published)
+                if day is not None:
+                    t[2] = day if t[2] is None else min(t[2], day)
+                    t[3] = day if t[3] is None else max(t[3], day)
+        for c in copies:
+            if c.source:
+                tally.setdefault(c.source, [0, 0, None, None])[1] += 1
+        if not tally:
             return
+        names = sorted(tally)
         self.con.execute(
             """INSERT INTO sources (name, articles, copies, first_published, last_published)
-               SELECT s.name,
-                      (SELECT count(*) FROM articles a WHERE a.source = s.name),
-                      (SELECT count(*) FROM article_copies c WHERE c.source = s.name),
-                      (SELECT min(published) FROM articles a WHERE a.source = s.name),
-                      (SELECT max(published) FROM articles a WHERE a.source = s.name)
-               FROM (SELECT unnest($1::VARCHAR[]) AS name) s
-               ON CONFLICT (name) DO UPDATE SET articles = excluded.articles,
-                   copies = excluded.copies, first_published = excluded.first_published,
-                   last_published = excluded.last_published""", [names])
+               SELECT unnest($1::VARCHAR[]), unnest($2::BIGINT[]), unnest($3::BIGINT[]),
+                      unnest($4::DATE[]), unnest($5::DATE[])
+               ON CONFLICT (name) DO UPDATE SET
+                   articles = coalesce(sources.articles, 0) + excluded.articles,
+                   copies = coalesce(sources.copies, 0) + excluded.copies,
+                   first_published = least(sources.first_published, excluded.first_published),
+                   last_published = greatest(sources.last_published, excluded.last_published)""",
+            [names, [tally[n][0] for n in names], [tally[n][1] for n in names],
+             [tally[n][2] for n in names], [tally[n][3] for n in names]])
 
     def _insert_rows(self, table: str, columns: dict[str, list]) -> None:
         """Insert column lists in one statement (unnest of lists: far faster than executemany)."""
@@ -366,7 +501,7 @@ class Store:
         selects, params = [], []
         for n, c in enumerate(cols, 1):
             values = columns[c.name]
-            base = c.sql.split()[0]
+            base = c.sql.removesuffix(" PRIMARY KEY")
             if c.json or base == "JSON":
                 values = [None if v is None else v if isinstance(v, str) else json.dumps(v)
                           for v in values]
@@ -423,6 +558,42 @@ def record_rows(records: Sequence[tuple[Record, str | None]], run_id: str | None
     return out
 
 
+def claim_quantity_rows(records: Sequence[tuple[Record, str | None]]) -> dict[str, list]:
+    """Column lists for ``claim_quantities`` (the rows CLAIM_QUANTITIES_SQL derives)."""
+    rows: dict[str, list] = {c.name: [] for c in OTHER_TABLES["claim_quantities"]}
+    for record, _ in records:
+        quantities = {q.id: q for q in record.quantities}
+        entities = {e.id: e for e in record.entities}
+        for claim in record.claims:
+            ids = set(claim.places)
+            scope = [{"name": p.name if p.name is not None else p.text, "country": p.country,
+                      "feature": p.feature, "geonameid": p.geonameid}
+                     for p in sorted(record.places, key=lambda p: p.start)
+                     if p.id in ids and (p.reading or "place") != "government"]
+            speaker = entities.get(claim.source) if claim.source is not None else None
+            for qid in claim.quantities:
+                q = quantities.get(qid)
+                if q is None:
+                    continue
+                for name, value in (
+                        ("article_id", record.article.id), ("claim_id", claim.id),
+                        ("quantity_id", q.id), ("quantity", q.text), ("value", q.value),
+                        ("low", q.low), ("high", q.high), ("low_inclusive", q.low_inclusive),
+                        ("high_inclusive", q.high_inclusive), ("approximate", q.approximate),
+                        ("change", q.change), ("unit", q.unit), ("quantity_kind", q.kind),
+                        ("counted", q.counted),
+                        ("counted_key", f"{q.counted or ''} {q.unit or ''}".lower()),
+                        ("claim", claim.text), ("claim_key", claim.text.lower()),
+                        ("claim_kind", claim.kind), ("modality", claim.modality),
+                        ("source_id", claim.source), ("source_text", claim.source_text),
+                        ("speaker_name", speaker.name if speaker else None),
+                        ("speaker_type", speaker.type if speaker else None),
+                        ("speaker_country", speaker.country if speaker else None),
+                        ("said_on", claim.said_on), ("places", scope or None)):
+                    rows[name].append(value)
+    return rows
+
+
 def _item_rows(table: str, items_by_article: Iterable[tuple[str, list]]) -> dict[str, list]:
     """Column lists for an item table from each article's items."""
     cols = TABLES[table]
@@ -462,3 +633,12 @@ def read_record(con: duckdb.DuckDBPyConnection, article_id: str) -> Record | Non
     for e in data["entities"]:
         e["mentions"] = by_entity.get(e["id"], [])
     return Record.from_dict(data)
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
