@@ -135,6 +135,8 @@ def content_lemmas(doc: Doc, arrays: Optional["DocArrays"] = None) -> list[Optio
                 for v, k in zip(arrays.value["lemma"].tolist(), keep.tolist())]
     arr = doc.to_array([LEMMA, POS, IS_ALPHA])
     strings = doc.vocab.strings
+    if len(_lower_lemma) > _CACHE_LIMIT:
+        _lower_lemma.clear()  # every new word of a corpus lands here: keep memory flat
     out: list[Optional[str]] = []
     for lemma, pos, alpha in arr.tolist():
         if not alpha or pos not in _CONTENT_POS_IDS:
