@@ -64,8 +64,41 @@ def test_passive_agent_is_the_actor(events_pipeline):
 def test_coordinated_subjects_and_nominal_agreement(events_pipeline):
     _, evs = events_of(events_pipeline,
                        "Egypt and Jordan signed an agreement on water sharing in Amman.")
-    e = find(evs, "AGREE")
+    e = find(evs, "SUPPORT")  # PLOVER: signing a formal agreement (CAMEO 057) is SUPPORT
     assert e["countries"][0] == {"EGY", "JOR"}
+
+
+def test_hunger_strike_after_a_light_verb_is_a_protest(events_pipeline):
+    _, evs = events_of(events_pipeline,
+                       "Palestinian prisoners began a hunger strike on Sunday.")
+    assert find(evs, "PROTEST")["event"].mode == "hunger"
+    assert not [e for e in evs if e["type"] == "ASSAULT"]
+
+
+def test_a_cooperative_act_refused_is_a_rejection(events_pipeline):
+    _, evs = events_of(events_pipeline, "Hungary will not accept any more migrants from Serbia.")
+    e = find(evs, "REJECT")
+    assert e["countries"][0] == {"HUN"}
+    assert e["modality"] == "asserted"
+    _, evs = events_of(events_pipeline, "Kenya and Uganda failed to reach an agreement on Monday.")
+    find(evs, "REJECT")
+
+
+def test_what_a_speaker_says_another_must_do_is_a_demand(events_pipeline):
+    _, evs = events_of(events_pipeline,
+                       "Germany said on Monday that Iran must release the detained sailors.")
+    e = find(evs, "REQUEST")
+    assert e["countries"] == ({"DEU"}, {"IRN"})
+    assert not [e for e in evs if e["type"] == "RETREAT"]
+
+
+def test_people_blocking_roads_protest_and_officials_killed(events_pipeline):
+    _, evs = events_of(events_pipeline, "Angry French farmers blocked roads near Lyon on Friday.")
+    assert find(evs, "PROTEST")["event"].mode == "obstruct"
+    _, evs = events_of(events_pipeline, "Gunmen killed the deputy chief of the town council.")
+    find(evs, "ASSAULT")
+    _, evs = events_of(events_pipeline, "Riots by Kurdish students continued in Istanbul.")
+    find(evs, "PROTEST")
 
 
 def test_sent_troops_to_a_country_is_aid_to_it(events_pipeline):

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -77,13 +77,29 @@ INTENT_HEADS = frozenset({"ready", "prepared", "willing", "plan", "intend", "vow
                           "promise", "offer", "decide", "determined", "swear", "resolve",
                           "prepare", "commit", "committed", "undertake"})
 PROMISE_TYPES = frozenset({"SUPPORT", "CONSULT", "COOPERATE", "AID", "CONCEDE", "RETREAT"})
+COOPERATIVE_TYPES = PROMISE_TYPES | {"AGREE"}
+REFUSING = frozenset({"fail", "refuse", "decline"})
+# Words whose content clause is what a speaker says: "X said that Y must ..." is X's demand.
+SPEECH_HEADS = frozenset({"say", "tell", "announce", "declare", "insist", "reiterate", "state",
+                          "conclude", "stress", "add", "argue", "write", "remind", "reminder",
+                          "emphasize", "emphasise", "note", "maintain", "repeat", "believe",
+                          "think", "told", "statement"})
+_DEMAND_AUX_HASHES = np.array(sorted(hash_string(w) for w in ("must", "should")),
+                              dtype=np.uint64)
 THREAT_TYPES = frozenset({"SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "PROTEST"})
 # A strike noun is an armed attack when its modifier says so, a stoppage when its modifier
 # says that ("hunger strike", "general strike").
 ARMED_STRIKE = frozenset({"air", "missile", "drone", "rocket", "artillery", "aerial", "military",
                           "precision", "nuclear", "preemptive", "retaliatory", "naval", "deadly"})
 STOPPAGE_STRIKE = frozenset({"hunger", "general", "labor", "labour", "national", "nationwide",
-                             "indefinite", "open", "token", "rail", "teacher", "worker", "doctor"})
+                             "indefinite", "open", "token", "rail", "teacher", "worker", "doctor",
+                             "day", "hour", "week", "ended", "warning", "solidarity", "union",
+                             "student", "transport", "wildcat", "sympathy", "sit", "strike"})
+ASPECTUAL = frozenset({"continue", "resume", "begin", "start", "escalate", "intensify"})
+OBSTRUCTING = frozenset({"block", "barricade", "blockade"})
+CIVILIANS = frozenset({"protester", "demonstrator", "people", "supporter", "activist", "resident",
+                       "villager", "crowd", "youth", "opponent", "citizen", "inhabitant", "local",
+                       "refugee", "thousand", "hundred", "dozen", "voter", "family", "mob"})
 ALLEGING = frozenset({"accuse", "allege", "suspect", "claim", "rumor", "rumour", "blame"})
 # Types whose "with X" is a party ("met with", "fought with"), not an instrument ("equipped with").
 WITH_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE", "ASSAULT", "SUPPORT", "REJECT"})
@@ -206,6 +222,10 @@ class Trigger:
     clause: Token
     nominal: bool = False
     absorbed: set[int] = field(default_factory=set)  # token indexes used by this trigger
+    # why the rules re-typed it from what its words name: "refusal" ("will not accept"),
+    # "demand" ("X must return it", said by the speaker ``governor``'s subject)
+    recast: str | None = None
+    governor: Token | None = None
 
 
 def _objects(tok: Token) -> list[Token]:
@@ -231,8 +251,10 @@ def _is_force(tok: Token, lex: Lexicon) -> bool:
 
 def _animate(tok: Token) -> bool:
     """A person, group or place standing for one (not a deal, a record or a ball)."""
+    lemma = tok.lemma_.lower()
     return tok.ent_type_ in ("PERSON", "NORP", "ORG", "GPE") or tok.lower_ in PERSONAL or \
-        tok.lemma_.lower() in ANIMATE
+        lemma in ANIMATE or lemma.endswith(PERSON_ENDINGS) or (
+            tok.ent_type_ in ("CARDINAL", "") and tok.pos_ == "NUM")
 
 
 ANIMATE = frozenset("people person civilian man woman child soldier troop fighter militant rebel "
@@ -240,11 +262,20 @@ ANIMATE = frozenset("people person civilian man woman child soldier troop fighte
                     "worker student force village town city base convoy position army "
                     "government insurgent gunman prisoner member supporter opponent refugee "
                     "crowd family resident patient worshipper pilgrim guard target dozen hundred "
-                    "thousand score".split())
+                    "thousand score chief deputy commander head general minister president "
+                    "guerrilla hostage victim diplomat envoy mayor governor judge priest monk "
+                    "villager settler detainee captive migrant immigrant boy girl teenager "
+                    "youth adult infant baby sailor pilot marine militia unit squad team "
+                    "personnel staff crew agent spy suspect bystander passenger tourist "
+                    "farmer peasant candidate lawmaker legislator politician".split())
+# Word endings of nouns for people ("serviceman", "separatist", "Iraqi civilian")
+PERSON_ENDINGS = ("man", "men", "ist", "ists", "ier", "iers")
 
 
-def find_triggers(doc: Doc, lex: Lexicon) -> list[Trigger]:
-    lemmas = doc.to_array([LEMMA]).astype(np.uint64).ravel()
+def find_triggers(doc: Doc, lex: Lexicon, lemmas: np.ndarray | None = None) -> list[Trigger]:
+    """The triggers of a doc (``lemmas``: its lemma array, when already read)."""
+    if lemmas is None:
+        lemmas = doc.to_array([LEMMA]).astype(np.uint64).ravel()
     candidates = np.nonzero(np.isin(lemmas, lex.hashes))[0]
     triggers: list[Trigger] = []
     taken: set[int] = set()
@@ -286,13 +317,20 @@ def verb_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
     # light verb + event noun ("launched an assault", "held talks", "imposed a curfew")
     if lemma in lex.light:
         for obj in objects:
-            sense = lex.nouns.get(obj.lemma_.lower())
+            sense = noun_sense(obj, lex)
             if sense is not None:
                 return Trigger(sense, obj, tok, nominal=True, absorbed={tok.i, obj.i})
+    # an event noun as subject of an aspect verb ("riots continued", "fighting resumed")
+    if lemma in ASPECTUAL and not objects:
+        for subj in children:
+            sense = noun_sense(subj, lex) if subj.dep_ == "nsubj" and subj.pos_ == "NOUN" \
+                else None
+            if sense is not None:
+                return Trigger(sense, subj, tok, nominal=True, absorbed={tok.i, subj.i})
     # participation + in/into + event noun ("go into battle", "deployed in combat")
     if lemma in lex.join:
         for pobj in _prep_objects(tok, frozenset({"in", "into"})):
-            sense = lex.nouns.get(pobj.lemma_.lower())
+            sense = noun_sense(pobj, lex)
             if sense is not None and pobj.pos_ == "NOUN":
                 return Trigger(sense, pobj, tok, nominal=True, absorbed={tok.i, pobj.i})
     # movements of forces ("troops have been moved to Kursk")
@@ -309,10 +347,19 @@ def verb_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
     if lemma == "strike" and any(s.lemma_.lower() in lex.labor for s in children
                                  if s.dep_ == "nsubj"):
         sense = Sense("PROTEST", "strike", "14")
+    if lemma in OBSTRUCTING and any(_civilians(c, lex) for c in children if c.dep_ == "nsubj"):
+        sense = Sense("PROTEST", "obstruct", "14")  # people blocking roads protest
     if sense.type == "AID" and lemma in lex.theme and objects and all(
             _is_force(o, lex) for o in objects) and not _destination_entity(tok):
         sense = Sense("MOBILIZE", "troops", "15")  # troops sent to a place, not to someone
     return Trigger(sense, tok, tok, absorbed={tok.i})
+
+
+def _civilians(tok: Token, lex: Lexicon) -> bool:
+    """People who are no state or armed force: "protesters", "workers", "young Algerians"."""
+    lemma = tok.lemma_.lower()
+    return lemma in CIVILIANS or lemma in lex.labor or (
+        tok.ent_type_ == "NORP" and tok.tag_ in ("NNPS", "NNS"))
 
 
 def _destination_entity(tok: Token) -> bool:
@@ -320,17 +367,26 @@ def _destination_entity(tok: Token) -> bool:
                for p in _prep_objects(tok, frozenset({"to"})))
 
 
+def noun_sense(tok: Token, lex: Lexicon) -> Sense | None:
+    """The sense of an event noun, its modifiers read: a "hunger/general strike" is a
+    stoppage (PROTEST), an "air strike" an attack."""
+    sense = lex.nouns.get(tok.lemma_.lower())
+    if sense is not None and tok.lemma_.lower() == "strike":
+        mods = {c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}
+        doers = {c.lemma_.lower() for c in tok.head.children if c.dep_ == "nsubj"} \
+            if tok.dep_ == "dobj" else set()
+        if (mods & STOPPAGE_STRIKE or doers & lex.labor) and not mods & ARMED_STRIKE:
+            return Sense("PROTEST", "hunger" if "hunger" in mods else "strike", "14")
+    return sense
+
+
 def noun_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
     lemma = tok.lemma_.lower()
-    sense = lex.nouns.get(lemma)
+    sense = noun_sense(tok, lex)
     if sense is None:
         return None
     if tok.dep_ in ("compound", "amod", "nmod", "poss") and tok.head.pos_ in ("NOUN", "PROPN"):
         return None  # "combat support operations", "aid workers": a modifier, not an event
-    if lemma == "strike":
-        mods = {c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}
-        if mods & STOPPAGE_STRIKE and not mods & ARMED_STRIKE:
-            sense = Sense("PROTEST", "strike", "14")
     if lemma == "call":
         if any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in tok.children):
             sense = Sense("REQUEST", None, "02")
@@ -521,6 +577,8 @@ class EventFinder:
         self._sents: list[Span] | None = None
         self._sent_starts: list[int] = []
         self._contexts: dict[int, set[str]] = {}  # by sentence start
+        self._lemmas: list[str | None] | None = None
+        self._clause_features: dict[tuple[int, int], list[str]] = {}
 
     def doc_arrays(self) -> event_model.DocArrays:
         """The doc's token arrays, read once for the classifier and the tagger."""
@@ -665,6 +723,9 @@ class EventFinder:
     # -- modality --
 
     def modality_of(self, trig: Trigger, claim: Claim | None) -> str:
+        if trig.recast:  # the refusal or the demand is made, as the claim reports it
+            return modality.ASSERTED if claim is None or not self.heads_claim(
+                trig.governor or trig.clause, claim) else claim.modality
         verb = trig.clause
         mod = modality.of_head(verb)
         node = verb
@@ -705,8 +766,11 @@ class EventFinder:
     # -- building events --
 
     def run(self) -> list[Event]:
-        triggers = find_triggers(self.doc, self.lex)
+        lemmas = self.doc.to_array([LEMMA]).astype(np.uint64).ravel()
+        triggers = find_triggers(self.doc, self.lex, lemmas)
         triggers = self.drop_verbal_contents(triggers)
+        # refusals and demands are read off the grammar first: the classifier reads them so
+        triggers = self.demands([self.as_refusal(t) for t in triggers], lemmas)
         model = event_model.current()
         if model is not None:
             triggers = self.reread(triggers, model)
@@ -718,11 +782,47 @@ class EventFinder:
         events += self.conditional_threats(events)
         return events
 
+    def as_refusal(self, trig: Trigger) -> Trigger:
+        """A cooperative act its actor says it will not do ("will not accept refugees") or
+        fails to do ("failed to reach agreement"): PLOVER codes the refusal, REJECT."""
+        if trig.sense.type not in COOPERATIVE_TYPES or not refused(trig.clause):
+            return trig
+        return replace(trig, sense=Sense("REJECT", None, "12"), recast="refusal")
+
+    def demands(self, triggers: list[Trigger], lemmas: np.ndarray) -> list[Trigger]:
+        """What a speaker says another party must or should do ("X said Sudan must return
+        the helicopter"): the speaker's demand (REQUEST) of that party, whether or not the
+        demanded act has a trigger of its own."""
+        found = np.nonzero(np.isin(lemmas, _DEMAND_AUX_HASHES))[0]
+        if not len(found):
+            return triggers
+        by_clause = {t.clause.i: k for k, t in enumerate(triggers)}
+        out = list(triggers)
+        for i in found.tolist():
+            aux = self.doc[i]
+            verb = aux.head
+            if aux.dep_ != "aux" or verb.pos_ not in ("VERB", "AUX"):
+                continue
+            governor = demanded_by(verb)
+            if governor is None:
+                continue
+            k = by_clause.get(verb.i)
+            if k is not None:
+                if out[k].sense.type in ("REQUEST", "THREATEN", "REJECT", "ACCUSE"):
+                    continue  # already verbal: "must reject", "should condemn"
+                out[k] = replace(out[k], sense=Sense("REQUEST", None, "10"), recast="demand",
+                                 governor=governor)
+            elif not any(t.clause.i == governor.i for t in out):
+                out.append(Trigger(Sense("REQUEST", None, "10"), verb, verb, absorbed={verb.i},
+                                   recast="demand", governor=governor))
+        return sorted(out, key=lambda t: t.word.i)
+
     def as_intent(self, trig: Trigger) -> Trigger:
         """An act its own actor says it will do, is ready to do, or plans: a promise (AGREE)
         of a cooperative act, a threat (THREATEN) of a hostile one."""
         typ = trig.sense.type
-        if typ not in PROMISE_TYPES and typ not in THREAT_TYPES or not stated_intent(trig.clause):
+        if trig.recast or typ not in PROMISE_TYPES and typ not in THREAT_TYPES or \
+                not stated_intent(trig.clause):
             return trig
         sense = Sense("AGREE", None, "03") if typ in PROMISE_TYPES else \
             Sense("THREATEN", trig.sense.mode if typ == "SANCTION" else None, "13")
@@ -744,11 +844,10 @@ class EventFinder:
         sentence the rules find nothing in gets its root verb as trigger when the classifier
         is confident it is an act."""
         out: list[Trigger] = []
-        lemmas = event_model.content_lemmas(self.doc, self.doc_arrays())
+        lemmas = self.lemmas()
         for trig in triggers:
             rule_class = CLASSIFIER_CLASS.get(trig.sense.cameo, 0)
-            probs = model.probabilities(event_model.clause_features(
-                trig.clause, self.sent_of(trig.word), (trig.sense.type, rule_class), trig.word, lemmas))
+            probs = model.probabilities(self.trigger_features(trig))
             best = max(probs, key=probs.get)
             if best == rule_class or probs[best] < REREAD_CONFIDENCE or any(
                     c.dep_ == "neg" for c in trig.clause.children) or (
@@ -777,12 +876,31 @@ class EventFinder:
                 out.append(Trigger(sense or CLASS_SENSES[best], root, root, absorbed={root.i}))
         return sorted(out, key=lambda t: t.word.i)
 
+    def lemmas(self) -> list[str | None]:
+        if self._lemmas is None:
+            self._lemmas = event_model.content_lemmas(self.doc, self.doc_arrays())
+        return self._lemmas
+
+    def trigger_features(self, trig: Trigger) -> list[str]:
+        """The classifier's features of a trigger's clause (the clause's own read once, the
+        rule's type and class added)."""
+        key = (trig.clause.i, trig.word.i)
+        base = self._clause_features.get(key)
+        if base is None:
+            feats = event_model.clause_features(trig.clause, self.sent_of(trig.word), None,
+                                                trig.word, self.lemmas())
+            base = self._clause_features[key] = feats[:2] + feats[3:]  # less "rt=NONE"
+        return [f"rt={trig.sense.type}",
+                f"rc={CLASSIFIER_CLASS.get(trig.sense.cameo, 0)}"] + base
+
     def sense_in_class(self, trig: Trigger, cls: int) -> Sense | None:
         """A sense of class ``cls`` for a re-read trigger: a trigger word of that class in its
         clause (nearest first), else the class's default; None for a statement."""
+        if trig.sense.type == "REQUEST" and cls in (0, 3):
+            # an appeal (CAMEO 02) or a demand (10): a request either way
+            return Sense("REQUEST", trig.sense.mode, "02" if cls == 0 else "10")
         if cls == 0:
-            return Sense("REQUEST", trig.sense.mode, "02") if trig.sense.type == "REQUEST" \
-                else None
+            return None
         if cls == 2 and trig.sense.type == "MOBILIZE":
             return Sense("AID", trig.sense.mode, "07")  # forces sent to help: military aid
         anchor = trig.clause
@@ -811,6 +929,10 @@ class EventFinder:
             if not actor_heads and trig.sense.type == "MOBILIZE" and is_passive(verb):
                 actor_heads = [c for c in verb.children if c.dep_ == "nsubjpass"]
         loose, strict = recipients_of(trig, self.lex)
+        if trig.recast == "demand" and trig.governor is not None:
+            # the speaker demands; who must act is the demand's recipient
+            loose, strict = [h for h in actor_heads if h.lower_ not in ("we", "i")], []
+            actor_heads = subject_of(trig.governor)
         rule_actors = self.entities(actor_heads, claim)
         rule_recipients = [e for e in self.entities(loose, claim)
                            + self.entities(strict, claim, True) if e not in rule_actors]
@@ -1054,6 +1176,33 @@ class EventFinder:
                     contexts=self.contexts(self.sent_of(word), [speaker] if speaker else []),
                     confidence=0.6 if targets else 0.45))
         return out
+
+
+def refused(verb: Token) -> bool:
+    """Whether ``verb``'s clause says its subject will not do it ("will not accept", "won't
+    meet") or failed or refused to ("failed to reach agreement")."""
+    children = list(verb.children)
+    if any(c.dep_ == "neg" for c in children) and any(
+            c.dep_ == "aux" and c.lower_ in INTENT_AUX | {"wo"} for c in children):
+        return True
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in REFUSING
+
+
+def demanded_by(verb: Token) -> Token | None:
+    """The speech verb (or noun: "a reminder that") whose content says that ``verb``'s
+    subject must or should act, when the speaker is not that subject; else None."""
+    if verb.dep_ not in ("ccomp", "acl", "conj") or any(
+            c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
+        return None
+    head = verb.head
+    if verb.dep_ == "conj":
+        return None
+    if head.lemma_.lower() not in SPEECH_HEADS:
+        return None
+    doer = {c.lower_ for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")}
+    if not doer or doer & {"we", "i", "he", "she"}:
+        return None  # no one named, or the speaker's own duty ("he said he must go")
+    return head
 
 
 def stated_intent(verb: Token) -> bool:
