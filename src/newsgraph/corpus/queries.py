@@ -18,12 +18,16 @@ import duckdb
 from .store import StoreError, connect
 
 Rows = list[dict[str, Any]]
-Db = Union[str, Path]
+# a store's path, or a connection already open on it (a server's cursor), which stays open
+Db = Union[str, Path, duckdb.DuckDBPyConnection]
 
 
 @contextmanager
 def reading(db: Db) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection, closed afterwards."""
+    """A read-only connection, closed afterwards; an open one is lent as it is."""
+    if isinstance(db, duckdb.DuckDBPyConnection):
+        yield db
+        return
     con = connect(db, read_only=True)
     try:
         yield con

@@ -45,6 +45,7 @@ HERE = Path(__file__).parent
 PAGE_SIZE_MAX = 100
 LIMIT_MAX = 2000
 CLAIMS_MAX = 5000  # numeric claims read for one comparison
+MAP_POINTS = 300  # places on a page's map
 WORKERS = int(os.environ.get("NEWSGRAPH_WEB_THREADS", "") or max(2, (os.cpu_count() or 2)))
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -132,6 +133,11 @@ class Corpus:
                 if done is not None:
                     done.set()
 
+    def memo(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``run(fn, *args)``, cached: pages that share a part (the overview, the search pages
+        and the API all draw the same filter's map and timeline) compute it once."""
+        return self.cached((fn.__name__, *args), lambda: self.run(fn, *args))
+
     def close(self) -> None:
         self.con.close()
 
@@ -197,10 +203,10 @@ Period = Literal["day", "month", "year", "all"]
 
 def overview_data(corpus: Corpus, f: Filters) -> dict:
     def compute() -> dict:
-        data = {"filters": f.to_dict(), "counts": corpus.run(browse.counts, f),
-                "timeline": corpus.run(browse.timeline, f),
-                "map": corpus.run(browse.map_points, f, 300),
-                "top_actors": corpus.run(browse.top_actors, f, 12)}
+        data = {"filters": f.to_dict(), "counts": corpus.memo(browse.counts, f),
+                "timeline": corpus.memo(browse.timeline, f, None),
+                "map": corpus.memo(browse.map_points, f, MAP_POINTS),
+                "top_actors": corpus.memo(browse.top_actors, f, 12)}
         data["conflicts"] = latest_conflicts(corpus, f)
         return data
     return corpus.cached(("overview", f), compute)
@@ -240,7 +246,7 @@ def claims_data(corpus: Corpus, about: str, f: Filters, period: str) -> dict:
     """Numeric claims about ``about``, reconciled per period and place (``newsgraph claims``)."""
     def compute() -> dict:
         try:
-            rows = queries.claims_about(corpus.path, about, since=f.since, limit=CLAIMS_MAX)
+            rows = corpus.run(queries.claims_about, about, since=f.since, limit=CLAIMS_MAX)
         except queries.QueryError as err:
             raise BadParam(f"about: {err}") from None
         rows = browse.filter_claim_rows(rows, f)
@@ -271,8 +277,8 @@ def claims_data(corpus: Corpus, about: str, f: Filters, period: str) -> dict:
 def search_data(corpus: Corpus, f: Filters, page: int, size: int) -> dict:
     def compute() -> dict:
         return {"filters": f.to_dict(), "results": corpus.run(browse.search, f, page, size),
-                "map": corpus.run(browse.map_points, f, 300),
-                "timeline": corpus.run(browse.timeline, f)}
+                "map": corpus.memo(browse.map_points, f, MAP_POINTS),
+                "timeline": corpus.memo(browse.timeline, f, None)}
     return corpus.cached(("search", f, page, size), compute)
 
 
@@ -552,18 +558,16 @@ def create_app(db_path: Union[str, Path], *, query_timeout: float = 5.0,
 
     @app.get("/api/map", tags=["lists"])
     def map_api(f: Filters = Depends(filters),
-                limit: int = Query(300, ge=1, le=LIMIT_MAX)) -> JSONResponse:
+                limit: int = Query(MAP_POINTS, ge=1, le=LIMIT_MAX)) -> JSONResponse:
         """Map points: one per resolved place, with event counts and the commonest type."""
-        return json_response(corpus.cached(("map", f, limit),
-                                           lambda: corpus.run(browse.map_points, f, limit)))
+        return json_response(corpus.memo(browse.map_points, f, limit))
 
     @app.get("/api/timeline", tags=["lists"])
     def timeline_api(f: Filters = Depends(filters),
                      granularity: Optional[Literal["day", "month", "year"]] = Query(None)
                      ) -> JSONResponse:
         """Events and claims per day, month or year."""
-        return json_response(corpus.cached(("timeline", f, granularity), lambda: corpus.run(
-            browse.timeline, f, granularity)))
+        return json_response(corpus.memo(browse.timeline, f, granularity))
 
     @app.get("/api/events", tags=["lists"])
     def events_api(f: Filters = Depends(filters),
