@@ -7,7 +7,7 @@ DEMO_ARTICLE := $(firstword $(wildcard $(SHARED)/examples/kursk-2024-10-31.txt) 
 DEMO_DATE := $(if $(findstring kursk,$(DEMO_ARTICLE)),2024-10-31,2016-10-20)
 DEMO_ABOUT := $(if $(findstring kursk,$(DEMO_ARTICLE)),troops,civilians)
 
-.PHONY: demo test eval bench docs lock clean train-events
+.PHONY: demo test eval bench docs lock clean train-events train-claims
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ eval: $(VENV)/.installed
 # The events classifier (src/newsgraph/lexicon/event_model.json) from cameo/cameo_class.
 train-events: $(VENV)/.installed
 	$(PY) -m newsgraph.evaluate.train_events --data $(SHARED)/data/events --out src/newsgraph/lexicon/event_model.json
+
+train-claims: $(VENV)/.installed
+	$(PY) -m newsgraph.evaluate.train_claims --data $(SHARED)/data/quotes/polnear --out src/newsgraph/lexicon/claim_model.json
 
 # BENCH_CORPUS_ARGS="--sizes 250 --store-sizes 10000" gives a quick run.
 BENCH_CORPUS_ARGS ?=

@@ -297,7 +297,27 @@ def run_newsgraph(docs: list[AttributionDoc], model: str | None = None) -> Outpu
     if missing:
         notes.append(f"newsgraph: extractors not available and left out: {', '.join(missing)}.")
     notes += [f"newsgraph: {n} documents failed ({why})" for why, n in failed.items()]
+    notes.append(_model_note())
     return Output(found, seconds, notes)
+
+
+def _model_note() -> str:
+    """What the claims extractor's learned layer was trained on (it must not be the split
+    evaluated here)."""
+    try:
+        from ..extract import claim_model
+    except ImportError:
+        return "newsgraph: rules only (no learned attribution layer)."
+    model = claim_model.current()
+    if model is None:
+        return "newsgraph: rules only (no learned attribution layer in the package)."
+    return ("newsgraph: rules plus the learned attribution layer (lexicon/claim_model.json, "
+            f"{len(model.lemmas)} lemmas scored), trained by `python -m "
+            "newsgraph.evaluate.train_claims` on the training split only (PolNeAR train); "
+            "the dev split scored here was not used to train or tune it. It adds claims only "
+            "for cues of the lexicon and only with a speaker (verbs of action that the corpus "
+            "marks as cues stay events), and never ends a source with a comma: both cost a "
+            "little overlap here and keep out claims an analyst would not call claims.")
 
 
 def token_spans(tokens) -> list[Span]:

@@ -11,6 +11,13 @@ Three kinds, in this order of precedence:
 * ``unattributed``: a sentence that nobody is said to say but that predicts, hedges, counts or
   ranks ("This measure is likely to be approved"), which a fact-checker wants sourced.
 
+A small learned layer (:mod:`newsgraph.extract.claim_model`, weights trained on an attribution
+corpus's training split) adds reported claims where a cue of the lexicon is used in a way the
+rules do not read (only with a speaker it finds: a cue without one says nothing an analyst can
+use), picks a source where the rules find none, and drops rule cues it is sure are no
+attribution; the rules' claims, quotes and pronoun resolution stay as they are. Corpora also
+mark verbs of action as cues; those stay events here, not claims.
+
 Speakers resolve to the entities the actors extractor found; pronouns ("he", "they", "it") to
 the nearest compatible earlier speaker or entity (there is no coreference model to install, so
 this module does the little resolution claims need). All scans are linear in the text.
@@ -29,7 +36,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .. import modality
 from ..record import Claim, Entity
-from . import Context, registry
+from . import Context, claim_model, registry
 
 _LEX = modality.lexicon()
 SPEECH = _LEX["speech"]
@@ -240,6 +247,7 @@ class ClaimFinder:
         self.quotes = find_quotes(self.text)
         self.quote_starts = [q.open_mark for q in self.quotes]
         self.speakers: list[tuple[int, Entity]] = []  # (offset, entity) of each resolved source
+        self._lemmas: np.ndarray | None = None  # lemma hashes, read with the rule candidates
         self.inside = {name: ItemsByOffset(getattr(ctx.record, name))
                        for name in ("times", "quantities", "places")}
 
@@ -324,6 +332,7 @@ class ClaimFinder:
                 if child.i > subj.i and child.dep_ == "prep" and child.lower_ == "of" and \
                         head.ent_type_ == "PERSON" and doc[child.i - 1].text == ",":
                     right = min(right, child.left_edge.i - 2)  # "Jane Roe, of Tulsa,"
+        right = claim_model.set_off_end(subj, right)
         for tok in doc[left:right + 1]:
             # a quote's close before the head; a dateline's dash anywhere ("KYIV (AP) — X":
             # the parser may make the city the head)
@@ -405,6 +414,8 @@ class ClaimFinder:
     def attribution(self, cue: Token) -> Attribution:
         words = [cue] + [c for c in cue.children if c.dep_ == "prt"]
         source = self.source_phrase(cue)
+        if source is None:
+            source = self.model_source(cue)
         entity = self.resolve(source, cue.idx) if source is not None else None
         return Attribution(words, source, entity)
 
@@ -499,6 +510,7 @@ class ClaimFinder:
         claims: list[Claim] = []
         quoted = self.quote_claims(claims)
         self.reported_claims(claims, quoted)
+        self.model_claims(claims)
         self.headline_claims(claims)
         claims = outermost(claims)
         self.unattributed_claims(claims)
@@ -602,8 +614,15 @@ class ClaimFinder:
         if not len(self.doc):
             return []
         arr = self.doc.to_array([LEMMA, LOWER])
+        self._lemmas = arr[:, 0]
         mask = np.isin(arr[:, 0], _CUE_HASHES) | np.isin(arr[:, 1], _CUE_HASHES)
         return np.flatnonzero(mask).tolist()
+
+    def lemma_hashes(self) -> np.ndarray:
+        """The lemma hash of every token (read once with the rule candidates)."""
+        if self._lemmas is None:
+            self._lemmas = self.doc.to_array(LEMMA)
+        return self._lemmas
 
     def reported_claims(self, claims: list[Claim], used: set[int]) -> None:
         taken = sorted((c.start, c.end) for c in claims)
@@ -648,6 +667,8 @@ class ClaimFinder:
                 if tok.tag_ == "VBN" and lemma in SOURCELESS_PASSIVE:
                     self.sourceless(tok, claims)
                 continue
+            if self.vetoed(tok):
+                continue
             mod = modality.DENIED if tok.lemma_ == "deny" else modality.of_head(clause)
             if mod == modality.ASSERTED and tok.lemma_ in _LOOKS_FORWARD:
                 mod = modality.EXPECTED  # "expects to go", "plans to send", "predicted that"
@@ -655,6 +676,85 @@ class ClaimFinder:
                 mod = modality.DENIED  # "did not say that ..."
             claims.append(self.claim("reported", lo, hi, att, mod,
                                      self.said_on(tok, (lo, hi))))
+
+    def model_source(self, cue: Token) -> Span | None:
+        """The source phrase the learned layer picks for a cue the rules find none for."""
+        model = claim_model.current()
+        if model is None:
+            return None
+        head = claim_model.best_source(model, cue, claim_model.cue_class(lemma_of(cue),
+                                                                          CUE_CLASSES))
+        if head is None:
+            return None
+        lo, hi = claim_model.source_span(head, cue)
+        return self.doc[lo:hi]
+
+    def vetoed(self, tok: Token) -> bool:
+        """Whether the learned layer is sure a rule cue is no attribution cue."""
+        model = claim_model.current()
+        return model is not None and claim_model.vetoes(
+            model, tok, self.quote_at(tok.idx) is not None, CUE_CLASSES)
+
+    def open_candidates(self, claims: list[Claim], model: claim_model.ClaimModel
+                        ) -> list[Token]:
+        """The tokens the learned layer may read as new cues: a lemma it knows, not the cue
+        of a claim already and not inside what an attributed claim says."""
+        spans = sorted((c.start, c.end) for c in claims
+                       if c.kind == "quote" or c.source_start is not None)
+        starts = [s for s, _ in spans]
+        ends = _running_max([e for _, e in spans])
+        cues = sorted((c.cue_start, c.cue_end) for c in claims if c.cue_start is not None)
+        cue_starts = [s for s, _ in cues]
+        found = []
+        for i in claim_model.candidate_indexes(model, self.lemma_hashes()):
+            tok = self.doc[i]
+            lemma = lemma_of(tok)
+            if tok.pos_ not in claim_model.CUE_POS or lemma in QUOTE_CUES:
+                continue  # a quote-only cue ("the sign read") is the quote rules' to read
+            if lemma not in CUE_CLASSES:
+                # attribution corpora also mark verbs of action as cues ("passed the plan",
+                # "angered the club"): read for an analyst, those are events, not claims
+                continue
+            pos = tok.idx
+            k = bisect_right(starts, pos) - 1
+            if k >= 0 and ends[k] > pos:
+                continue  # inside what somebody is said to say
+            k = bisect_right(cue_starts, pos) - 1
+            if k >= 0 and cues[k][1] > pos:
+                continue  # the cue of a claim already
+            found.append(tok)
+        return found
+
+    def model_claims(self, claims: list[Claim]) -> None:
+        """Attributions the rules do not read, from the learned layer (:mod:`claim_model`):
+        a cue the model knows that no claim uses yet and that no attributed claim's content
+        holds, with the source and content the model picks for it."""
+        model = claim_model.current()
+        if model is None or not len(self.doc):
+            return
+        doc = self.doc
+        for tok in self.open_candidates(claims, model):
+            pos = tok.idx
+            if not claim_model.is_cue(model, tok, self.quote_at(pos) is not None, CUE_CLASSES):
+                continue
+            found = claim_model.read_cue(model, tok, claim_model.cue_class(
+                claim_model.lemma_of(tok), CUE_CLASSES))
+            if found is None:
+                continue
+            lo, hi = found.content
+            start, end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])
+            if not found.source:
+                continue  # a cue without a speaker ("known for", "named best film") says nothing
+            source = doc[found.source[0]:found.source[1]]
+            words = [tok] + [c for c in tok.children if c.dep_ == "prt"]
+            att = Attribution(words, source, self.resolve(source, pos))
+            mod = modality.of_head(found.head)
+            if mod == modality.ASSERTED and lemma_of(tok) in _LOOKS_FORWARD:
+                mod = modality.EXPECTED
+            if any(c.dep_ == "neg" for c in tok.children):
+                mod = modality.DENIED
+            claims.append(self.claim("reported", start, end, att, mod,
+                                     self.said_on(tok, (start, end))))
 
     def light_verb(self, verb: Token, claims: list[Claim]) -> None:
         """A claim made with a light verb and a noun that says what kind of saying it is:
@@ -854,6 +954,13 @@ class ClaimFinder:
                     or ranks:
                 claims.append(self.claim("unattributed", s, e, None, mod, published))
 
+
+# The rule lexicon's class of each cue lemma, a feature of the learned layer.
+CUE_CLASSES: dict[str, str] = {}
+for _name in ("speech", "finding", "cognition", "stance", "intent", "nominal_cues",
+              "nominal_sources", "sourceless", "sourceless_passive", "quote_cues"):
+    for _w in sorted(_LEX.get(_name, ())):
+        CUE_CLASSES.setdefault(_w, _name)
 
 # Cue words the lemmatizer gets wrong ("hoping" -> "hop").
 _LEMMA_FIXES = {"hoping": "hope", "hopes": "hope", "hoped": "hope"}
