@@ -268,3 +268,14 @@ def test_according_to_before_a_quote_names_its_source(claims_pipeline):
     _rec, found = claims_of(claims_pipeline, text)
     quotes = [c for kind, _w, c in found if kind == "quote"]
     assert [(q.cue, q.source_text) for q in quotes] == [("According to", "the ministry")]
+
+
+@pytest.mark.parametrize("text", [
+    "No group has claimed responsibility for the blast at the market.",
+    "Nobody in the cabinet said that the budget would pass.",
+    "The ministry never said that the convoy had been hit.",
+])
+def test_a_cue_negated_by_its_subject_or_never_is_denied(claims_pipeline, text):
+    _, found = claims_of(claims_pipeline, text)
+    reported = [c for kind, _, c in found if kind == "reported"]
+    assert reported and all(c.modality == "denied" for c in reported)

@@ -31,6 +31,20 @@ _FUTURE_VERBS = frozenset({"expect", "plan", "intend", "aim", "prepare", "schedu
                            "poise", "due", "go", "threaten", "vow", "pledge", "promise"})
 _HEDGE_VERBS = frozenset({"appear", "seem"})
 _NEG_DETS = frozenset({"no", "neither"})
+_NEG_SUBJECTS = frozenset({"nobody", "none", "noone", "nothing", "neither"})
+
+
+def cue_negated(verb: Token) -> bool:
+    """Whether a speech verb is negated: by "not"/"never" ("did not say") or by a subject
+    that names nobody ("No group has claimed responsibility", "Nobody said that ...")."""
+    for child in verb.children:
+        if child.dep_ == "neg" or child.lower_ == "never":
+            return True
+        if child.dep_ in ("nsubj", "nsubjpass") and (
+                child.lower_ in _NEG_SUBJECTS
+                or any(g.dep_ == "det" and g.lower_ in _NEG_DETS for g in child.children)):
+            return True
+    return False
 
 
 def chain(head: Token) -> list[Token]:

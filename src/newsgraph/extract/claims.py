@@ -672,8 +672,8 @@ class ClaimFinder:
             mod = modality.DENIED if tok.lemma_ == "deny" else modality.of_head(clause)
             if mod == modality.ASSERTED and tok.lemma_ in _LOOKS_FORWARD:
                 mod = modality.EXPECTED  # "expects to go", "plans to send", "predicted that"
-            if any(c.dep_ == "neg" for c in tok.children):
-                mod = modality.DENIED  # "did not say that ..."
+            if modality.cue_negated(tok):
+                mod = modality.DENIED  # "did not say that ...", "no group claimed ..."
             claims.append(self.claim("reported", lo, hi, att, mod,
                                      self.said_on(tok, (lo, hi))))
 
@@ -751,7 +751,7 @@ class ClaimFinder:
             mod = modality.of_head(found.head)
             if mod == modality.ASSERTED and lemma_of(tok) in _LOOKS_FORWARD:
                 mod = modality.EXPECTED
-            if any(c.dep_ == "neg" for c in tok.children):
+            if modality.cue_negated(tok):
                 mod = modality.DENIED
             claims.append(self.claim("reported", start, end, att, mod,
                                      self.said_on(tok, (start, end))))
@@ -777,8 +777,7 @@ class ClaimFinder:
         if source is None:
             return
         att = Attribution([verb, noun], source, self.resolve(source, verb.idx))
-        mod = modality.DENIED if any(c.dep_ == "neg" for c in verb.children) else \
-            modality.of_head(head)
+        mod = modality.DENIED if modality.cue_negated(verb) else modality.of_head(head)
         claims.append(self.claim("reported", lo, hi, att, mod, self.said_on(verb, (lo, hi))))
 
     def headline_claims(self, claims: list[Claim]) -> None:
