@@ -130,7 +130,28 @@ def test_negated_and_conditional_and_expected_are_not_asserted(events_pipeline):
     mods = {(e["type"], e["trigger"]): e["modality"] for e in evs}
     assert mods[("ASSAULT", "attack")] == "denied"
     assert mods[("ASSAULT", "attacks")] == "conditional"
-    assert mods[("SANCTION", "sanctions")] in ("conditional", "expected")
+    # a sanction held out on a condition is PLOVER's threat of it (CAMEO 1312)
+    assert mods[("THREATEN", "sanctions")] in ("conditional", "expected")
+
+
+def test_conditional_commitments(events_pipeline):
+    _, evs = events_of(events_pipeline,
+                       "The Freedonian government said it will withdraw its monitors from the "
+                       "border region unless the rebels disarm.")
+    assert "THREATEN" in {e["type"] for e in evs}
+    _, evs = events_of(events_pipeline,
+                       "Sylvania would meet the Freedonian envoy if he dropped his conditions.")
+    assert "AGREE" in {e["type"] for e in evs}
+
+
+def test_intent_on_a_nominal_trigger_and_allow(events_pipeline):
+    _, evs = events_of(events_pipeline,
+                       "The Turkish navy said it would tighten its blockade of the Syrian port.")
+    assert "THREATEN" in {e["type"] for e in evs}
+    _, evs = events_of(events_pipeline,
+                       "Egypt's interior minister allowed opposition groups to hold "
+                       "rallies in Cairo.")
+    assert "CONCEDE" in {e["type"] for e in evs}
 
 
 def test_expected_to_go_into_battle(events_pipeline):

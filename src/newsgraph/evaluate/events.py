@@ -281,9 +281,11 @@ def _fold_models(rules: list[Main], gold: list[int], texts: list[str], report: R
     return out
 
 
-def _arg_fold_models(rules: list[Main], tagged: list[Tagged], texts: list[str],
-                     report: Report) -> dict:
-    """One argument tagger per fold, trained on the other folds' sentences; {} where
+def _arg_fold_models(contexts: list, tagged: list[Tagged], texts: list[str], report: Report,
+                     class_models: dict) -> dict:
+    """One argument tagger per fold, trained on the other folds' sentences, each read against
+    its main event as the extractor finds it with the classifier of that fold (trained
+    without it; the shipped classifier where there are no fold classifiers); {} where
     scikit-learn is missing or there is too little to train on."""
     if len(texts) < 2 * T.FOLDS:
         return {}
@@ -292,14 +294,16 @@ def _arg_fold_models(rules: list[Main], tagged: list[Tagged], texts: list[str],
     except ImportError:
         report.notes.append("scikit-learn missing: no cross-validated argument tagger figures.")
         return {}
-    feats, roles, sentence = T.arg_examples(rules, tagged)
     folds = [T.fold_of(t) for t in texts]
     out = {}
     for k in range(T.FOLDS):
-        train = [i for i, n in enumerate(sentence) if folds[n] != k]
-        if len({roles[i] for i in train}) < 2:
+        with event_model.using(class_models.get(k, event_model.shipped_model()), None):
+            mains = mains_of(contexts)
+        train = [i for i, f in enumerate(folds) if f != k]
+        feats, roles, _ = T.arg_examples([mains[i] for i in train], [tagged[i] for i in train])
+        if len(set(roles)) < 2:
             return {}
-        out[k] = T.train_args([feats[i] for i in train], [roles[i] for i in train])
+        out[k] = T.train_args(feats, roles)
     return out
 
 
@@ -485,7 +489,7 @@ def run(data: Path, peers: tuple[str, ...] = (), limit: Optional[int] = None,
         with event_model.using(None):
             rules = mains_of(contexts)
         runs = [("rules only", rules, rate)]
-        arg_models = _arg_fold_models(rules, tagged, texts, report)
+        arg_models = _arg_fold_models(contexts, tagged, texts, report, fold_models)
         if fold_models or arg_models:
             folds = [T.fold_of(t) if T.letters(t) in class_keys and fold_models else None
                      for t in texts]
@@ -557,15 +561,21 @@ def run(data: Path, peers: tuple[str, ...] = (), limit: Optional[int] = None,
         "tagger decides which roles are filled and by which phrases (the rules' picks are among "
         "its features); a role it leaves empty takes a rule argument whose head is itself a "
         "name; the words of the claim's source and cue are never an argument of an event the "
-        "claim reports unless a clause of the content holding the trigger has the source as "
-        "subject ('X says it has seized ...'). 'argument tagger's own phrases' is the tagger "
+        "claim reports unless the nearest subject from the trigger up through the content is the "
+        "source or a personal pronoun ('X says it has seized ...') or the content has no "
+        "subject of its own on that way ('X issued a statement calling on ...'). The tagger of "
+        "each fold is trained on the main events the extractor finds with that fold's "
+        "classifier (as it reads them in use). 'argument tagger's own phrases' is the tagger "
         "alone (with that constraint). Argument tagger: src/newsgraph/lexicon/event_args.json, "
         "trained on all of cameo_ner by `make train-events`; its decoding (a role's least "
         "probability 0.25, one source, one target, two reciprocal parties) is fixed in code "
         "and was chosen (previous round) while looking at cross-validated figures of this set.",
         "plover-gsr: an actor's own commitment to a future act ('will provide', 'is ready to "
-        "contribute', 'vowed to fight') is coded as PLOVER codes it: AGREE for a cooperative "
-        "act, THREATEN for a hostile one; a cooperative act its actor will not do or failed to "
+        "contribute', 'vowed to fight', 'would tighten the blockade') is coded as PLOVER codes "
+        "it: AGREE for a cooperative act, THREATEN for a hostile one, and THREATEN for any act "
+        "held out 'unless' the other side gives way (on an 'if', the act decides); the "
+        "classifier reads such clauses so, as it was trained; 'allow' is CONCEDE (CAMEO 086), "
+        "imposing martial law or restrictions COERCE (172); a cooperative act its actor will not do or failed to "
         "do ('will not accept', 'failed to reach agreement') is REJECT; what a speaker says "
         "another party must or should do is the speaker's REQUEST of that party; a "
         "'hunger/general strike' (after a light verb too) and people blocking roads are "

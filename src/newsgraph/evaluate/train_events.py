@@ -89,8 +89,8 @@ def _matrix(features: Sequence[list[str]], min_count: int):
 
 def arg_examples(mains: Sequence, tagged: Sequence) -> tuple[list[list[str]], list[str], list[int]]:
     """(features, role, sentence number) of every argument candidate of the cameo_ner
-    sentences, read against each sentence's main event from the rules (its root when the rules
-    find none); a candidate's role is the gold role of the span it covers exactly, else O."""
+    sentences, read against each sentence's main event (its root when the extractor
+    finds none); a candidate's role is the gold role of the span it covers exactly, else O."""
     from ..extract import event_model as M
     from . import events as E
 
@@ -140,14 +140,16 @@ def train_args(features: Sequence[list[str]], roles: Sequence[str], c: float = C
     return ArgModel({f: n for n, f in enumerate(keep)}, matrix, bias)
 
 
-def cameo_ner_examples(data: Path, limit: Optional[int] = None):
-    """(texts, features, roles, sentence numbers) of the cameo_ner sentences."""
+def cameo_ner_examples(data: Path, limit: Optional[int] = None,
+                       classifier: Optional[ClassModel] = None):
+    """(texts, features, roles, sentence numbers) of the cameo_ner sentences, each read against
+    its main event as the extractor finds it with ``classifier`` (None: the rules alone)."""
     from ..extract import event_model
     from . import events as E
 
     tagged = E.read_cameo_ner(Path(data) / "cameo" / "cameo_ner")[:limit]
     texts = [" ".join(t.tokens) for t in tagged]
-    with event_model.using(None):
+    with event_model.using(classifier, None):
         mains, _ = E.run_newsgraph(texts)
     feats, roles, sentence = arg_examples(mains, tagged)
     return texts, feats, roles, sentence
@@ -204,7 +206,7 @@ def main(argv: Optional[list[str]] = None) -> None:
                        "min_count": MIN_COUNT, "prune": PRUNE},
         "pentaclass": model.to_json()}, separators=(",", ":")), encoding="utf-8")
     print(f"{args.out}: {len(model.weights)} features, {args.out.stat().st_size // 1024} KB")
-    texts, feats, roles, sentence = cameo_ner_examples(args.data)
+    texts, feats, roles, sentence = cameo_ner_examples(args.data, classifier=model)
     tagger = train_args(feats, roles)
     out = args.args_out or args.out.with_name(ARGS_FILE)
     out.write_text(json.dumps({

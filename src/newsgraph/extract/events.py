@@ -771,10 +771,11 @@ class EventFinder:
         triggers = self.drop_verbal_contents(triggers)
         # refusals and demands are read off the grammar first: the classifier reads them so
         triggers = self.demands([self.as_refusal(t) for t in triggers], lemmas)
+        # so is an actor's own commitment: the classifier was trained on clauses read so
+        triggers = [self.as_intent(t) for t in triggers]
         model = event_model.current()
         if model is not None:
             triggers = self.reread(triggers, model)
-        triggers = [self.as_intent(t) for t in triggers]
         readings = [self.read_rules(t) for t in triggers]
         tagged = self.tag_all([(r.trig, r.actor_heads, r.loose + r.strict, r.reporter)
                                for r in readings])
@@ -819,13 +820,21 @@ class EventFinder:
 
     def as_intent(self, trig: Trigger) -> Trigger:
         """An act its own actor says it will do, is ready to do, or plans: a promise (AGREE)
-        of a cooperative act, a threat (THREATEN) of a hostile one."""
+        of a cooperative act, a threat (THREATEN) of a hostile one. On a condition: an act
+        held out "unless" the other side gives way is a threat whatever the act (PLOVER
+        codes threats to withdraw or halt involvement as THREATEN); "if" keeps the rule."""
         typ = trig.sense.type
-        if trig.recast or typ not in PROMISE_TYPES and typ not in THREAT_TYPES or \
-                not stated_intent(trig.clause):
+        if trig.recast or typ not in PROMISE_TYPES and typ not in THREAT_TYPES:
             return trig
-        sense = Sense("AGREE", None, "03") if typ in PROMISE_TYPES else \
-            Sense("THREATEN", trig.sense.mode if typ == "SANCTION" else None, "13")
+        verb = trig.clause
+        if trig.nominal and verb.i == trig.word.i and verb.dep_ == "dobj":
+            verb = verb.head  # "would tighten the blockade", "plans to impose a curfew"
+        condition = conditional_commitment(verb)
+        if condition is None and not stated_intent(verb):
+            return trig
+        threat = typ in THREAT_TYPES or condition == "unless"
+        sense = Sense("THREATEN", trig.sense.mode if typ == "SANCTION" else None, "13") \
+            if threat else Sense("AGREE", None, "03")
         return Trigger(sense, trig.word, trig.clause, trig.nominal, trig.absorbed)
 
     def drop_verbal_contents(self, triggers: list[Trigger]) -> list[Trigger]:
@@ -1003,19 +1012,24 @@ class EventFinder:
                                  + 0.05 * found + (0.05 if not trig.nominal else 0)), 2))
 
     def reporter_acts(self, trig: Trigger, claim: Claim) -> bool:
-        """Whether a clause of the claim's content that holds the trigger has the claim's
-        source as subject ("NAF says it has killed ... after an air strike")."""
-        if claim.source is None:
-            return False
+        """Whether the claim's source acts in the event it reports: the nearest subject on
+        the way from the trigger's clause up through the claim's content is the source itself
+        or a personal pronoun ("X says it has seized ...", "X said they will not end the
+        strike"), or no clause of the content on that way has a subject of its own (the
+        source's own statement or decision: "X issued a statement calling on ...", "X declared
+        a state of siege")."""
         node = trig.clause
         for _ in range(4):
-            if not claim.start <= node.idx < claim.end:
-                return False
-            if any(e.id == claim.source for e in self.entities(
-                    [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")], claim)):
-                return True
-            if node.head.i == node.i:
-                return False
+            inside = claim.start <= node.idx < claim.end
+            if not inside and node.i != trig.clause.i:
+                return True  # left the content with no subject met
+            subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subjects:  # the trigger's own clause may be the cue's: "X declared a ceasefire"
+                return any(_speaker_pronoun(s) or _in_source(s, claim) for s in subjects) or (
+                    claim.source is not None and any(
+                        e.id == claim.source for e in self.entities(subjects, claim)))
+            if not inside or node.head.i == node.i:
+                return inside
             node = node.head
         return False
 
@@ -1178,6 +1192,22 @@ class EventFinder:
         return out
 
 
+SPEAKER_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "his", "her", "its",
+                              "their", "our", "my"})
+
+
+def _speaker_pronoun(subject: Token) -> bool:
+    """A subject that is a personal pronoun or an NP it owns ("his country", "its forces"):
+    said of the speaker's own side, the speaker is one of its parties."""
+    return subject.lower_ in SPEAKER_PRONOUNS or any(
+        c.dep_ == "poss" and c.lower_ in SPEAKER_PRONOUNS for c in subject.children)
+
+
+def _in_source(tok: Token, claim: Claim) -> bool:
+    return claim.source_start is not None and claim.source_end is not None and \
+        claim.source_start <= tok.idx < claim.source_end
+
+
 def refused(verb: Token) -> bool:
     """Whether ``verb``'s clause says its subject will not do it ("will not accept", "won't
     meet") or failed or refused to ("failed to reach agreement")."""
@@ -1214,12 +1244,39 @@ def stated_intent(verb: Token) -> bool:
     if any(c.dep_ == "aux" and c.lower_ in INTENT_AUX for c in verb.children) and \
             any(c.dep_ in ("nsubj",) for c in verb.children):
         return True
-    if verb.dep_ == "xcomp":
+    if verb.dep_ == "xcomp" or verb.dep_ == "advcl" and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         head = verb.head
         if head.lemma_.lower() in INTENT_HEADS and modality.of_head(head) != \
                 modality.CONDITIONAL:
             return True
     return False
+
+
+CONDITIONAL_AUX = INTENT_AUX | {"may", "might", "could"}
+
+
+def conditional_commitment(verb: Token) -> str | None:
+    """"unless" or "if" where ``verb``'s clause is its subject's future act on a condition
+    ("will withdraw its force unless ...", "may halt mediation if ...", "would meet him if
+    ...", "is willing to send aid if ..."): the condition's word, else None. The act inside
+    the condition is no commitment."""
+    if verb.pos_ != "VERB":
+        return None
+    heads = [verb]
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in INTENT_HEADS:
+        heads.append(verb.head)
+    elif not any(c.dep_ == "aux" and c.lower_ in CONDITIONAL_AUX for c in verb.children):
+        return None
+    for head in heads:
+        for c in head.children:
+            if c.dep_ != "advcl":
+                continue
+            mark = next((g.lower_ for g in c.children if g.dep_ == "mark"
+                         and g.lower_ in ("if", "unless")), None)
+            if mark is not None:
+                return mark
+    return None
 
 
 def _expects_it_yet(head: Token) -> bool:
