@@ -279,3 +279,11 @@ def test_a_cue_negated_by_its_subject_or_never_is_denied(claims_pipeline, text):
     _, found = claims_of(claims_pipeline, text)
     reported = [c for kind, _, c in found if kind == "reported"]
     assert reported and all(c.modality == "denied" for c in reported)
+
+
+def test_a_relative_pronoun_source_resolves_to_the_noun_its_clause_hangs_off(claims_pipeline):
+    _, found = claims_of(claims_pipeline, "The Pentagon, which estimated that 10,000 troops "
+                                          "had arrived, declined to comment further.")
+    estimated = [(name, c) for kind, name, c in found if c.cue == "estimated"]
+    assert estimated and estimated[0][0] == "Pentagon"
+    assert estimated[0][1].source_text == "which"  # the words stay those of the text

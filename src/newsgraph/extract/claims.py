@@ -269,6 +269,11 @@ class ClaimFinder:
         head = source.root
         if head.lower_ in _PERSONAL and len(source) == 1:
             return self.antecedent(_PERSONAL[head.lower_], pos, head)
+        if head.lower_ in _RELATIVE and len(source) == 1 and head.head.dep_ == "relcl":
+            # "Smith, who backed ...": the noun the relative clause hangs off
+            noun = head.head.head
+            source = self.doc[noun.left_edge.i:noun.i + 1]
+            head = noun
         rows = self.mentions.within(source.start_char, source.end_char)
         if not rows:
             return None
@@ -960,6 +965,9 @@ for _name in ("speech", "finding", "cognition", "stance", "intent", "nominal_cue
               "nominal_sources", "sourceless", "sourceless_passive", "quote_cues"):
     for _w in sorted(_LEX.get(_name, ())):
         CUE_CLASSES.setdefault(_w, _name)
+
+# Relative pronouns: a source that names its speaker through the noun its clause hangs off.
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
 
 # Cue words the lemmatizer gets wrong ("hoping" -> "hop").
 _LEMMA_FIXES = {"hoping": "hope", "hopes": "hope", "hoped": "hope"}
