@@ -152,3 +152,9 @@ def test_the_vocabulary_does_not_grow_across_batches(pipeline):
         assert all(not isinstance(r, DocumentError) for r in results)
         assert len(strings) == before, tag
     assert "Zorvakbeta0" not in strings
+
+
+def test_common_words_have_lexemes_before_any_zone(pipeline):
+    # made once at load, so that memory zones do not make them again for every batch
+    vocab = pipeline.nlp.vocab
+    assert "soldiers" in vocab and "Soldiers" in vocab and len(vocab) > 50_000

@@ -27,3 +27,6 @@ class Settings:
     # Extractors to run, in order; each name is a key of newsgraph.extract.registry.
     extractors: tuple[str, ...] = ("actors", "times", "quantities", "places", "claims", "events")
     batch_size: int = 16
+    # Documents parsed in one spaCy memory zone (see Pipeline.analyze_batch): words new to
+    # the vocabulary are made again in every zone, so a zone spans many parser batches.
+    zone_docs: int = 256
