@@ -30,7 +30,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import numpy as np
-from spacy.attrs import LEMMA, LOWER
+from spacy.attrs import HEAD, LEMMA, LOWER, POS, TAG
+from spacy.symbols import AUX, VERB
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
@@ -248,6 +249,8 @@ class ClaimFinder:
         self.quote_starts = [q.open_mark for q in self.quotes]
         self.speakers: list[tuple[int, Entity]] = []  # (offset, entity) of each resolved source
         self._lemmas: np.ndarray | None = None  # lemma hashes, read with the rule candidates
+        self._heads: np.ndarray | None = None  # absolute head index of each token
+        self._verbal: np.ndarray | None = None  # whether each token is a VERB or AUX
         self.inside = {name: ItemsByOffset(getattr(ctx.record, name))
                        for name in ("times", "quantities", "places")}
 
@@ -711,7 +714,8 @@ class ClaimFinder:
         cues = sorted((c.cue_start, c.cue_end) for c in claims if c.cue_start is not None)
         cue_starts = [s for s, _ in cues]
         found = []
-        for i in claim_model.candidate_indexes(model, self.lemma_hashes()):
+        lemmas = self.lemma_hashes()
+        for i in np.flatnonzero(np.isin(lemmas, _new_cue_hashes(model))).tolist():
             tok = self.doc[i]
             lemma = lemma_of(tok)
             if tok.pos_ not in claim_model.CUE_POS or lemma in QUOTE_CUES:
@@ -931,11 +935,30 @@ class ClaimFinder:
         published = self.ctx.published.isoformat() if self.ctx.published else None
         claims.append(self.claim("reported", lo, hi, att, mod, published))
 
+    def first_head(self, span: Span) -> Token:
+        """The head :func:`modality.of_span` reads: the span's first verbal clause head (a
+        token whose head lies outside the span, or itself), else its first head; found on
+        arrays of the whole document rather than token by token."""
+        if self._heads is None:
+            arr = self.doc.to_array([HEAD, POS]).astype(np.int64)
+            self._heads = arr[:, 0] + np.arange(len(self.doc))
+            self._verbal = np.isin(arr[:, 1], (VERB, AUX))
+        lo, hi = span.start, span.end
+        heads = self._heads[lo:hi]
+        idx = np.arange(lo, hi)
+        roots = (heads == idx) | (heads < lo) | (heads >= hi)
+        verbal = np.flatnonzero(roots & self._verbal[lo:hi])
+        first = verbal[0] if len(verbal) else np.flatnonzero(roots)[0]
+        return self.doc[lo + int(first)]
+
     def unattributed_claims(self, claims: list[Claim]) -> None:
         covered = sorted((c.start, c.end) for c in claims)
         starts = [c[0] for c in covered]
         quantities = sorted(q.start for q in self.ctx.record.quantities)
         published = self.ctx.published.isoformat() if self.ctx.published else None
+        # running count of superlatives ("the largest", "most"), read as arrays, not tokens
+        superlatives = np.concatenate(([0], np.cumsum(np.isin(
+            self.doc.to_array(TAG), _SUPERLATIVE_TAGS)))).tolist()
         for i, sent in enumerate(self.ctx.sentences.spans):
             if i == 0 and self.ctx.article.title and sent.text.strip() == self.ctx.article.title:
                 continue  # the headline
@@ -950,10 +973,10 @@ class ClaimFinder:
                 continue
             if self.is_cue(sent.root):
                 continue  # attribution we could not resolve: not the writer's own claim
-            mod = modality.of_span(sent)
+            mod = modality.of_head(self.first_head(sent), sent)
             k = bisect_left(quantities, s)
             counts = k < len(quantities) and quantities[k] < e
-            ranks = any(t.tag_ in ("JJS", "RBS") for t in sent)
+            ranks = bool(superlatives[sent.end] - superlatives[sent.start])
             if mod in (modality.EXPECTED, modality.HEDGED, modality.CONDITIONAL) or counts \
                     or ranks:
                 claims.append(self.claim("unattributed", s, e, None, mod, published))
@@ -965,6 +988,22 @@ for _name in ("speech", "finding", "cognition", "stance", "intent", "nominal_cue
               "nominal_sources", "sourceless", "sourceless_passive", "quote_cues"):
     for _w in sorted(_LEX.get(_name, ())):
         CUE_CLASSES.setdefault(_w, _name)
+
+_NEW_CUES: dict[int, np.ndarray] = {}
+
+
+def _new_cue_hashes(model: claim_model.ClaimModel) -> np.ndarray:
+    """Hashes of the lemmas the learned layer may read as new cues: those it scores that the
+    lexicon knows as cues (kept per model: tests swap models in)."""
+    key = hash((id(model), model.hashes.size, len(CUE_CLASSES)))
+    if key not in _NEW_CUES:
+        words = sorted(w for w in model.lemmas if w in CUE_CLASSES)
+        _NEW_CUES.clear()
+        _NEW_CUES[key] = np.array([hash_string(w) for w in words], dtype=np.uint64)
+    return _NEW_CUES[key]
+
+
+_SUPERLATIVE_TAGS = np.array([hash_string("JJS"), hash_string("RBS")], dtype=np.uint64)
 
 # Relative pronouns: a source that names its speaker through the noun its clause hangs off.
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
