@@ -247,3 +247,15 @@ def test_real_negated_conditional_expected_events_are_never_asserted(events_pipe
                 checked += 1
                 assert event.modality != "asserted", (text, event.text)
     assert checked >= 10
+
+
+@pytest.mark.parametrize("text, town", [
+    ("Protesters rallied in Kyiv on Sunday.", "Kyiv"),
+    ("About 2,000 protesters marched in Paris on Friday against the tax, police said.", "Paris"),
+])
+def test_a_place_after_a_locative_preposition_is_where_not_whom(text, town):
+    rec = Pipeline().analyze(text, "2023-03-15")  # with places
+    by_id = rec.by_id()
+    (ev,) = [v for v in rec.events if v.type == "PROTEST"]
+    assert ev.place is not None and by_id[ev.place].text == town
+    assert all(by_id[r].name != town for r in ev.recipients)

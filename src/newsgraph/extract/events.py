@@ -59,6 +59,9 @@ RECIPIENT_PREPS = frozenset({"against", "on", "at", "with", "to", "toward", "tow
                              "upon", "from", "of", "for", "over", "onto"})
 PLACE_PREPS = frozenset({"in", "to", "near", "into", "at", "across", "outside", "inside",
                          "around", "throughout", "toward", "towards", "from", "on"})
+# Prepositions that say where an act happened, never to whom ("to" and "on" can say either).
+LOCATIVE_PREPS = frozenset({"in", "near", "at", "across", "outside", "inside", "around",
+                            "throughout"})
 PERCEPTION = frozenset({"see", "witness", "observe", "notice", "detect", "confirm", "hear"})
 # Verbal acts whose to-clause is their content ("threatened to strike", "agreed to talk"):
 # the inner event is not reported on its own.
@@ -665,6 +668,22 @@ class EventFinder:
                             return p
         return ok[0] if ok else None
 
+    def located_places(self, trig: Trigger, lo: int, hi: int) -> set[tuple[int, int]]:
+        """Spans of the places (read as places, not governments) that a locative preposition
+        on the trigger governs ("in Kyiv", "near the border town of X")."""
+        out = set()
+        for p in self.places.within(lo, hi):
+            if (p.reading or "place") != "place":
+                continue
+            span = self.ctx.char_span(p.start, p.end)
+            if span is None:
+                continue
+            prep = span.root.head
+            if span.root.dep_ == "pobj" and prep.lower_ in LOCATIVE_PREPS and \
+                    prep.head in (trig.word, trig.clause):
+                out.add((p.start, p.end))
+        return out
+
     def in_clause(self, start: int, end: int, trig: Trigger) -> bool:
         """Whether text[start:end] belongs to the trigger's clause, not to a clause inside it."""
         span = self.ctx.char_span(start, end)
@@ -981,12 +1000,16 @@ class EventFinder:
                 recipients = [e for e in self.entities(fallback["T"], claim, True)
                               if e not in actors]
         recipients = [e for i, e in enumerate(recipients) if e not in recipients[:i]]
+        lo, hi = self.clause_extent(trig)
+        located = self.located_places(trig, lo, hi)
+        if located:  # "marched in Tbilisi": where it happened, not whom it was done to
+            recipients = [e for e in recipients
+                          if not any((m.start, m.end) in located for m in e.mentions)]
         if trig.sense.type == "PROTEST" and trig.sense.mode == "demo" and not trig.nominal and \
                 any(a.sector == "GOV" for a in actors):
             trig = Trigger(Sense("ACCUSE", "disapprove", "11"), trig.word, trig.clause, False)
         if not actors and not recipients and not self.keep_bare:
             return None  # an event with nobody attached says too little to count
-        lo, hi = self.clause_extent(trig)
         place = self.place_of(trig, lo, hi, actors + recipients)
         time = self.time_of(trig, lo, hi)
         size, dead, injured = self.amounts(trig, lo, hi)
