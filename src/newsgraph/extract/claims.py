@@ -717,12 +717,7 @@ class ClaimFinder:
         lemmas = self.lemma_hashes()
         for i in np.flatnonzero(np.isin(lemmas, _new_cue_hashes(model))).tolist():
             tok = self.doc[i]
-            lemma = lemma_of(tok)
-            if tok.pos_ not in claim_model.CUE_POS or lemma in QUOTE_CUES:
-                continue  # a quote-only cue ("the sign read") is the quote rules' to read
-            if lemma not in CUE_CLASSES:
-                # attribution corpora also mark verbs of action as cues ("passed the plan",
-                # "angered the club"): read for an analyst, those are events, not claims
+            if tok.pos_ not in claim_model.CUE_POS:
                 continue
             pos = tok.idx
             k = bisect_right(starts, pos) - 1
@@ -994,10 +989,12 @@ _NEW_CUES: dict[int, np.ndarray] = {}
 
 def _new_cue_hashes(model: claim_model.ClaimModel) -> np.ndarray:
     """Hashes of the lemmas the learned layer may read as new cues: those it scores that the
-    lexicon knows as cues (kept per model: tests swap models in)."""
+    lexicon knows as cues. Attribution corpora also mark verbs of action as cues ("passed the
+    plan", "angered the club"): for an analyst those are events, not claims. Quote-only cues
+    ("the sign read") are the quote rules' to read. Kept per model: tests swap models in."""
     key = hash((id(model), model.hashes.size, len(CUE_CLASSES)))
     if key not in _NEW_CUES:
-        words = sorted(w for w in model.lemmas if w in CUE_CLASSES)
+        words = sorted(w for w in model.lemmas if w in CUE_CLASSES and w not in QUOTE_CUES)
         _NEW_CUES.clear()
         _NEW_CUES[key] = np.array([hash_string(w) for w in words], dtype=np.uint64)
     return _NEW_CUES[key]
