@@ -243,6 +243,9 @@ def _prep_objects(tok: Token, preps: frozenset[str] | None = None) -> list[Token
     return out
 
 
+_CONJOINED_POS = frozenset({"PROPN", "NOUN", "PRON"})
+
+
 def _with_conjuncts(tok: Token) -> list[Token]:
     return [tok, *[c for c in tok.conjuncts if c.i > tok.i]]
 
@@ -1131,7 +1134,13 @@ class EventFinder:
         rules'."""
         own = [(r, c.start, c.end) for r, c in tagged or []]
         if tagged is not None:
-            extra = [("S", *phrase(h)) for h in (fallback or {}).get("S", [])] + \
+            # a phrase ending before its head's conjuncts ("the UK" of "the UK and France")
+            # stands for each of them: the event's actors are read so (``entities``)
+            conjoined = [(r, *phrase(t)) for r, c in tagged or []
+                         for t in _with_conjuncts(c.head)[1:]
+                         if t.i >= c.end and t.pos_ in _CONJOINED_POS]
+            extra = [x for x in conjoined if x not in own] + \
+                [("S", *phrase(h)) for h in (fallback or {}).get("S", [])] + \
                 [("T", *phrase(h)) for h in (fallback or {}).get("T", [])]
             return Arguments(own + extra, trig.clause, trig.word, trig.sense.type, actor_heads,
                              recipient_heads, own)
