@@ -20,6 +20,20 @@ def test_bio_spans_and_reader(tmp_path: Path):
     assert sents[1].spans() == {("R", 0, 1)}
 
 
+def test_tokenized_sentence_is_parsed_as_written_and_mapped_back(pipeline):
+    tokens = "Myanmar ’ s Supreme Court and the U . S . rejected Mr . Li ' s appeal .".split()
+    gold = E.Tagged(tokens, ["B-S", "I-S", "I-S", "I-S", "I-S", "O", "B-S", "I-S", "I-S", "I-S",
+                             "I-S", "O", "O", "O", "O", "O", "O", "O", "O"])
+    assert gold.text() == "Myanmar’s Supreme Court and the U.S. rejected Mr. Li's appeal ."
+    doc = pipeline.nlp(gold.text())
+    tmap = gold.token_map(doc)
+    court = next(t for t in doc if t.text == "Court")
+    us = next(t for t in doc if t.text == "U.S.")
+    assert tmap.span(court.left_edge.i, court.i + 1) == (0, 5)  # "Myanmar ’ s Supreme Court"
+    assert tmap.span(us.i - 1, us.i + 1) == (6, 11)  # "the U . S ."
+    assert gold.spans() == {("S", 0, 5), ("S", 6, 11)}
+
+
 def test_class_reader_handles_crlf(tmp_path: Path):
     folder = tmp_path / "cameo_class"
     folder.mkdir()

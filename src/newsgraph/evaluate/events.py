@@ -59,6 +59,35 @@ class Tagged:
     tokens: list[str]
     tags: list[str]
 
+    def text(self) -> str:
+        """The sentence as text: the tokens joined by spaces, except that a clitic split off
+        with its apostrophe ("Myanmar ’ s Supreme Court", "didn ' t") is joined again, as it
+        was written; the parser reads a lone "s" as a word (1 sentence in 10 here)."""
+        return "".join(sep + tok for sep, tok in zip(self.separators(), self.tokens))
+
+    def separators(self) -> list[str]:
+        """The space before each token ("" where :meth:`text` joins it to the one before):
+        clitics after an apostrophe, and the periods of abbreviations split off by the
+        corpus's tokenizer ("U . S .", "Mr . Erdogan", "a . m .")."""
+        toks = self.tokens
+        out = [""]
+        for k in range(1, len(toks)):
+            tok, prev = toks[k], toks[k - 1]
+            joined = (
+                (tok in _APOSTROPHES and k + 1 < len(toks) and toks[k + 1].lower() in _CLITICS
+                 and prev[-1:].isalnum())
+                or (prev in _APOSTROPHES and tok.lower() in _CLITICS and out[k - 1] == "")
+                or (tok == "." and (len(prev) == 1 and prev.isalpha()
+                                    or prev in _ABBREVIATIONS))
+                # the next letter of an initialism: "U.S" after "U."
+                or (len(tok) == 1 and tok.isalpha() and prev == "." and out[k - 1] == ""
+                    and len(toks[k - 2]) == 1))
+            out.append("" if joined else " ")
+        return out
+
+    def token_map(self, doc: Doc) -> "TokenMap":
+        return TokenMap(doc, self)
+
     def spans(self) -> set[tuple[str, int, int]]:
         """(role, first token, last token + 1) of each BIO span."""
         out, role, start = set(), None, 0
@@ -325,25 +354,33 @@ def macro_f1(gold: list[int], pred: list[int], classes: Iterable[int] = range(5)
     return sum(per.values()) / len(per), per
 
 
-def _token_map(doc: Doc, tokens: list[str]) -> dict[int, int]:
-    """spaCy token index -> gold token index, by character offsets of the gold tokens laid out
-    with single spaces (the text we parse is the gold tokens joined by spaces)."""
-    starts, pos = {}, 0
-    for k, t in enumerate(tokens):
-        starts[pos] = k
-        pos += len(t) + 1
-    out = {}
-    last = 0
-    for tok in doc:
-        last = starts.get(tok.idx, last)
-        out[tok.i] = last
-    return out
+_APOSTROPHES = frozenset({"'", "’"})
+_CLITICS = frozenset({"s", "t", "re", "ll", "ve", "d", "m"})
+_ABBREVIATIONS = frozenset({"Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Gen", "Sen", "Rep",
+                            "Gov", "Lt", "Col", "Capt", "Sgt", "Prof", "Maj", "Adm", "Rev"})
 
 
-def predicted_spans(main: Main, tokens: list[str]) -> set[tuple[str, int, int]]:
+class TokenMap:
+    """spaCy tokens -> gold tokens of a sentence parsed from :meth:`Tagged.text`, by
+    character offsets: a phrase starts at the gold token holding its first character and
+    ends with the one holding its last."""
+
+    def __init__(self, doc: Doc, gold: Tagged):
+        owner: list[int] = []
+        for k, (sep, tok) in enumerate(zip(gold.separators(), gold.tokens)):
+            owner += [owner[-1] if owner else 0] * len(sep) + [k] * len(tok)
+        self.first = [owner[min(t.idx, len(owner) - 1)] for t in doc]
+        self.last = [owner[min(t.idx + max(len(t), 1) - 1, len(owner) - 1)] for t in doc]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Gold (first token, last token + 1) of the spaCy token range [start, end)."""
+        return self.first[start], self.last[end - 1] + 1
+
+
+def predicted_spans(main: Main, gold: Tagged) -> set[tuple[str, int, int]]:
     """The main event's argument phrases in gold token indexes."""
-    tmap = _token_map(main.doc, tokens)
-    return {(role, tmap[a], tmap[b - 1] + 1) for role, a, b in main.spans}
+    tmap = gold.token_map(main.doc)
+    return {(role, *tmap.span(a, b)) for role, a, b in main.spans}
 
 
 def span_scores(pairs: list[tuple[set, set]]) -> dict[str, float]:
@@ -484,7 +521,7 @@ def run(data: Path, peers: tuple[str, ...] = (), limit: Optional[int] = None,
                              cv, None)
     if ner_dir.is_dir():
         tagged = read_cameo_ner(ner_dir)[:limit]
-        texts = [" ".join(t.tokens) for t in tagged]
+        texts = [t.text() for t in tagged]
         contexts, rate = parse(texts, model)
         with event_model.using(None):
             rules = mains_of(contexts)
@@ -498,7 +535,11 @@ def run(data: Path, peers: tuple[str, ...] = (), limit: Optional[int] = None,
                          mains_by_fold(contexts, folds, fold_models, arg_folds, arg_models),
                          None))
             report.notes.append(
-                f"cameo_ner: the argument tagger is trained on cameo_ner itself, so each "
+                "cameo_ner: the corpus is tokenized; each sentence is parsed as text, its "
+                "tokens joined by spaces except a clitic after an apostrophe and an "
+                "abbreviation's period, joined as written ('Myanmar’s', 'U.S.', 'Mr.'); "
+                "predicted phrases map back to gold tokens by characters. "
+                f"The argument tagger is trained on cameo_ner itself, so each "
                 f"sentence is read with the tagger trained without its fold; "
                 f"{sum(f is not None for f in folds)} of {len(texts)} sentences are "
                 "cameo_class sentences, read with the classifier trained without their fold, "
@@ -507,7 +548,7 @@ def run(data: Path, peers: tuple[str, ...] = (), limit: Optional[int] = None,
             runs.append((f"argument tagger's own phrases, {T.FOLDS}-fold CV", [
                 Main(m.type, m.cameo, m.tagged, m.doc) for m in runs[-1][1]], None))
         for name, mains, r in runs:
-            pairs = [(t.spans(), predicted_spans(m, t.tokens)) for t, m in zip(tagged, mains)]
+            pairs = [(t.spans(), predicted_spans(m, t)) for t, m in zip(tagged, mains)]
             sc = span_scores(pairs)
             report.rows.append(["cameo_ner", len(tagged), f"S/T/R span F1 (exact, typed), {name}",
                                 sc["typed"], "0.745 (ConfliBERT, GPU)", r])

@@ -102,13 +102,13 @@ def arg_examples(mains: Sequence, tagged: Sequence) -> tuple[list[list[str]], li
         sent = main.anchor.sent if main.anchor is not None else next(iter(doc.sents))
         clause = main.anchor if main.anchor is not None else sent.root
         word = main.word if main.word is not None else clause
-        tmap = E._token_map(doc, gold.tokens)
+        tmap = gold.token_map(doc)
         gold_roles = {(a, b): r for r, a, b in gold.spans()}
         cands = M.sentence_candidates(sent)
         feats += M.event_features(cands, clause, word, main.type or "NONE",
                                   {t.i for t in main.rule_actors},
                                   {t.i for t in main.rule_recipients})
-        roles += [gold_roles.get((tmap[c.start], tmap[c.end - 1] + 1), "O") for c in cands.items]
+        roles += [gold_roles.get(tmap.span(c.start, c.end), "O") for c in cands.items]
         sentence += [n] * len(cands.items)
     return feats, roles, sentence
 
@@ -148,7 +148,7 @@ def cameo_ner_examples(data: Path, limit: Optional[int] = None,
     from . import events as E
 
     tagged = E.read_cameo_ner(Path(data) / "cameo" / "cameo_ner")[:limit]
-    texts = [" ".join(t.tokens) for t in tagged]
+    texts = [t.text() for t in tagged]
     with event_model.using(classifier, None):
         mains, _ = E.run_newsgraph(texts)
     feats, roles, sentence = arg_examples(mains, tagged)

@@ -357,6 +357,7 @@ _SKIP_VALUES = _sets(*_SKIP_LEMMAS)
 _NP_STOPS_V, _LIST_STOPS_V = _sets(*_NP_STOPS), _sets(*_LIST_STOPS)
 _OBJ_OF_PREP_V = _sets("pobj", "pcomp")
 _PREP_V, _OF_V, _DET_V = _value("prep"), _value("of"), _value("DET")
+_DOBJ_V = _value("dobj")
 
 
 class DocArrays:
@@ -533,6 +534,12 @@ class SentenceArrays:
         if self.dep_v[head] == _value("pobj") and self.head[head] == lo - 1:
             out.setdefault((lo - 1, self.right[head] + 1), "pfull")
             out.setdefault((lo - 1, np_end), "pnp")
+        after = self.right[head] + 1
+        if self.dep_v[head] == _DOBJ_V and after < self.end and self.dep_v[after] == _PREP_V \
+                and self.head[after] == self.head[head]:
+            # "stormed a police headquarters | in eastern Afghanistan": the parser often
+            # hangs an object's place or owner on the verb
+            out.setdefault((lo, self.right[after] + 1), "vpp")
         return out
 
     def neighbour(self, i: int, edge: str) -> str:
@@ -850,15 +857,18 @@ class DocCandidates:
         ne, le = np_end[heads], list_end[heads]
         det = (pos[lo] == np.uint64(_DET_V)) & (lo < heads)
         with_prep = (dep[heads] == np.uint64(_value("pobj"))) & (head[heads] == lo - 1)
+        after = np.minimum(hi, n - 1)
+        verb_pp = (dep[heads] == np.uint64(_DOBJ_V)) & (hi < n) \
+            & (dep[after] == np.uint64(_PREP_V)) & (head[after] == head[heads])
         true = np.ones(len(heads), dtype=bool)
         # the cuts of each head, in the order of SentenceArrays.cuts
-        starts = np.stack([lo, lo, lo, lo, lo + 1, lo - 1, lo - 1], axis=1)
-        ends = np.stack([hi, ne, h1, le, ne, hi, ne], axis=1)
-        valid = np.stack([true, true, true, true, det, with_prep, with_prep], axis=1)
-        sent = np.repeat(sent_of[heads], 7).reshape(-1, 7)
+        starts = np.stack([lo, lo, lo, lo, lo + 1, lo - 1, lo - 1, lo], axis=1)
+        ends = np.stack([hi, ne, h1, le, ne, hi, ne, right[after] + 1], axis=1)
+        valid = np.stack([true, true, true, true, det, with_prep, with_prep, verb_pp], axis=1)
+        sent = np.repeat(sent_of[heads], 8).reshape(-1, 8)
         valid &= (starts >= self.sent_start[sent]) & (ends <= self.sent_end[sent])
         starts, ends, sent = starts[valid], ends[valid], sent[valid]
-        cut = np.broadcast_to(np.arange(7), valid.shape)[valid]
+        cut = np.broadcast_to(np.arange(8), valid.shape)[valid]
         head_row = np.broadcast_to(np.arange(len(heads))[:, None], valid.shape)[valid]
         _, first = np.unique(starts * (n + 1) + ends, return_index=True)
         keep = np.sort(first)  # a phrase cut twice is kept where it was first cut
@@ -889,7 +899,7 @@ class DocCandidates:
                          _CUT_NAMES[int(self.cut_code[row])], [], self.doc_arrays.doc)
 
 
-_CUT_NAMES = ("full", "np", "head", "noconj", "nodet", "pfull", "pnp")
+_CUT_NAMES = ("full", "np", "head", "noconj", "nodet", "pfull", "pnp", "vpp")
 _CUT_ARRAY = np.array([_value(c) for c in _CUT_NAMES], dtype=np.uint64)
 
 
