@@ -32,6 +32,9 @@ def test_tokenized_sentence_is_parsed_as_written_and_mapped_back(pipeline):
     assert tmap.span(court.left_edge.i, court.i + 1) == (0, 5)  # "Myanmar ’ s Supreme Court"
     assert tmap.span(us.i - 1, us.i + 1) == (6, 11)  # "the U . S ."
     assert gold.spans() == {("S", 0, 5), ("S", 6, 11)}
+    numbers = "In 2015 , Germany gave $ 6 . 3 million ( USD ) , or 88 , 550 , 000 , to 3 , 4 or 5 % ."
+    assert E.Tagged(numbers.split(), []).text() == \
+        "In 2015 , Germany gave $6.3 million (USD) , or 88,550,000 , to 3 , 4 or 5% ."
 
 
 def test_class_reader_handles_crlf(tmp_path: Path):

@@ -45,7 +45,15 @@ def _attr_id(name: str) -> int | None:
     return None
 
 
-class ArrayAttributeRuler:
+class _StandIn:
+    """A pipeline component that reads one doc at a time (spaCy calls ``pipe`` when present)."""
+
+    def pipe(self, docs, batch_size: int = 128):
+        for doc in docs:
+            yield self(doc)
+
+
+class ArrayAttributeRuler(_StandIn):
     """The stock ``attribute_ruler``'s patterns matched on attribute arrays."""
 
     def __init__(self, stock: Any, patterns: list[tuple[int, int, list[list[tuple[int, int]]]]],
@@ -140,12 +148,9 @@ class ArrayAttributeRuler:
         self.stock.set_annotations(doc, self.match(doc))
         return doc
 
-    def pipe(self, docs, batch_size: int = 128):
-        for doc in docs:
-            yield self(doc)
 
 
-class CachedLemmatizer:
+class CachedLemmatizer(_StandIn):
     """The stock rule (or lookup) lemmatizer, asked once per distinct word form."""
 
     def __init__(self, stock: Any):
@@ -193,9 +198,6 @@ class CachedLemmatizer:
         doc.from_array([LEMMA], lemmas.reshape(n, 1))
         return doc
 
-    def pipe(self, docs, batch_size: int = 128):
-        for doc in docs:
-            yield self(doc)
 
 
 def speed_up(nlp: Language) -> list[str]:
