@@ -101,3 +101,16 @@ def test_switched_off_by_environment(monkeypatch):
     nlp = spacy.load(model_name())
     assert speed_up(nlp) == []
     assert type(nlp.get_pipe("lemmatizer")).__name__ == "EnglishLemmatizer"
+
+
+def test_caches_are_bounded(both, monkeypatch):
+    import newsgraph.spacy_speedups as S
+
+    _stock, fast, _ = both
+    lemmatizer = fast.get_pipe("lemmatizer")
+    monkeypatch.setattr(S, "CACHE_LIMIT", 5)
+    fast("Troops were deployed to the region, officials said on Monday.")
+    assert 5 < len(lemmatizer.cache)
+    doc = fast("The talks resumed.")
+    assert len(lemmatizer.cache) <= len(doc)  # started again, then filled by this doc only
+    assert [t.lemma_ for t in doc] == ["the", "talk", "resume", "."]

@@ -31,6 +31,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 STOCK_ENV = "NEWSGRAPH_STOCK_SPACY"
+# Entries kept per cache before it starts again: ~100,000 word forms is a few days of news
+# and tens of MB; the stock lemmatizer's own cache is cleared with it (it never is otherwise).
+CACHE_LIMIT = 100_000
 
 # Token attributes a pattern may test by plain equality and Doc.to_array can read; the
 # matcher's TEXT is ORTH.
@@ -133,6 +136,8 @@ class ArrayAttributeRuler(_StandIn):
                         ok = ~np.isin(values, arg)
                     else:  # REGEX: searched in the attribute's string, as the Matcher does
                         regex, seen = arg
+                        if len(seen) > CACHE_LIMIT:
+                            seen.clear()
                         for v in np.unique(values).tolist():
                             if v not in seen:
                                 seen[v] = regex.search(strings[v]) is not None
@@ -179,6 +184,10 @@ class CachedLemmatizer(_StandIn):
             return doc
         if not self.stock._validated:
             self.stock._validate_tables()
+        if len(self.cache) > CACHE_LIMIT:  # a long ingest meets ever more word forms
+            self.cache.clear()
+            if isinstance(getattr(self.stock, "cache", None), dict):
+                self.stock.cache.clear()
         table = doc.to_array([ORTH, POS, MORPH, LEMMA]).astype(np.uint64).reshape(n, 4)
         todo = np.arange(n) if self.stock.overwrite else np.flatnonzero(table[:, 3] == 0)
         if not len(todo):
