@@ -4,6 +4,18 @@
     >>> summary = ingest(["news/"], db="news.duckdb")
 """
 
-from .runner import Summary, ingest
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["ingest", "Summary"]
+
+
+def __getattr__(name: str) -> Any:
+    # The runner brings spaCy (a second to import): the web server and the query commands
+    # read the store only and never load it.
+    if name in __all__:
+        from . import runner
+
+        return getattr(runner, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
