@@ -13,9 +13,9 @@ so here they run on the doc's attribute arrays instead:
   once, in a cache keyed as the stock rule lemmatizer's own cache is, and asks the stock
   lemmatizer on a miss.
 
-Only patterns and modes whose result provably depends on nothing else are taken over (plain
-equality on token attributes; the "rule" and "lookup" lemmatizer modes); anything else keeps
-the stock component. ``tests/test_spacy_speedups.py`` checks token-for-token equality with the
+Only patterns and modes whose result provably depends on nothing else are taken over (equality,
+IN, NOT_IN and REGEX on token attributes Doc.to_array reads; the "rule" and "lookup" lemmatizer
+modes); anything else keeps the stock component. ``tests/test_spacy_speedups.py`` checks token-for-token equality with the
 stock pipeline. Switch off with ``NEWSGRAPH_STOCK_SPACY=1``.
 """
 
@@ -59,11 +59,12 @@ class _StandIn:
 class ArrayAttributeRuler(_StandIn):
     """The stock ``attribute_ruler``'s patterns matched on attribute arrays."""
 
-    def __init__(self, stock: Any, patterns: list[tuple[int, int, list[list[tuple[int, int]]]]],
+    def __init__(self, stock: Any, patterns: list[tuple[int, int, list[list[tuple]]]],
                  attrs: list[int]):
         self.stock = stock
         self.name = stock.name
-        self._patterns = patterns  # (rule number, match key, [[(column, value)] per token])
+        # (rule number, match key, per token of the pattern [(test, column, argument)])
+        self._patterns = patterns
         self._attrs = attrs  # Doc.to_array columns
 
     @classmethod
@@ -152,7 +153,6 @@ class ArrayAttributeRuler(_StandIn):
     def __call__(self, doc: Doc) -> Doc:
         self.stock.set_annotations(doc, self.match(doc))
         return doc
-
 
 
 class CachedLemmatizer(_StandIn):

@@ -60,18 +60,18 @@ class Tagged:
     tags: list[str]
 
     def text(self) -> str:
-        """The sentence as text: the tokens joined by spaces, except that a clitic split off
-        with its apostrophe ("Myanmar ’ s Supreme Court", "didn ' t") is joined again, as it
-        was written; the parser reads a lone "s" as a word (1 sentence in 10 here)."""
+        """The sentence as text: the tokens joined by :meth:`separators`, so that what the
+        corpus's tokenizer split is written again as text is ("Myanmar ’ s Supreme Court" ->
+        "Myanmar’s Supreme Court": the parser reads a lone "s" as a word, 1 sentence in 10)."""
         return "".join(sep + tok for sep, tok in zip(self.separators(), self.tokens))
 
     def separators(self) -> list[str]:
         """The space before each token ("" where :meth:`text` joins it to the one before),
-        undoing the corpus's tokenizer as text is written: no space before closing marks
-        (", . ; : ! ? ) ] %" and a closing quote) or after opening ones ("( [ $" and an
-        opening quote); clitics after an apostrophe, the periods of abbreviations and the
-        marks inside numbers joined ("Myanmar ’ s", "U . S .", "Mr . Li", "6 . 3",
-        "88 , 550 , 000")."""
+        undoing the corpus's tokenizer as text is written: no space before closing brackets,
+        quotes and "%" or after opening ones and "$"; clitics after an apostrophe, the periods
+        of abbreviations and the marks inside numbers joined ("Myanmar ’ s", "U . S .",
+        "Mr . Li", "6 . 3", "88 , 550 , 000"). Commas and sentence punctuation keep their
+        space, as the corpus has it (joining them too scored lower)."""
         toks = self.tokens
         out = [""]
         straight_open = False  # a straight double quote opens, the next one closes
