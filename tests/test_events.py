@@ -259,3 +259,26 @@ def test_a_place_after_a_locative_preposition_is_where_not_whom(text, town):
     (ev,) = [v for v in rec.events if v.type == "PROTEST"]
     assert ev.place is not None and by_id[ev.place].text == town
     assert all(by_id[r].name != town for r in ev.recipients)
+
+
+def test_every_conjunct_of_a_tagged_phrase_is_a_party(events_pipeline):
+    # the tagger may pick the last conjunct ("Iraq"); the ones before it are parties too
+    _, evs = events_of(events_pipeline,
+                       "The United States lifted its economic embargo against both Libya and "
+                       "Iraq.")
+    e = [v for v in evs if v["recipients"]][0]
+    assert {"Libya", "Iraq"} <= set(e["recipients"])
+    assert "Libya" not in e["actors"]
+
+
+def test_the_by_agent_of_an_event_noun_is_its_actor(events_pipeline):
+    _, evs = events_of(events_pipeline, "Riots by Kurdish students continued in Istanbul.")
+    assert find(evs, "PROTEST")["actors"]
+
+
+def test_an_argument_phrase_closes_the_bracket_it_opens(events_pipeline):
+    from newsgraph.extract.events import _closed
+    doc = events_pipeline.nlp("Sanctions on the Central African Republic ( CAR ) and Chad.")
+    assert _closed(doc, 2, 8) == 9  # "the Central African Republic ( CAR" + ")"
+    assert _closed(doc, 2, 9) == 9  # already closed
+    assert _closed(doc, 2, 6) == 6  # no bracket opened

@@ -580,10 +580,13 @@ def sentence_candidates(sent: Span, doc_arrays: Optional[DocArrays] = None) -> C
         dep = arr.dep[h]
         gov = arr.head[h]
         common = [f"hd={dep}", f"hp={arr.pos[h]}", f"he={arr.ent[h]}", f"hl={arr.lemma[h]}",
-                  f"gov={arr.lemma[gov]}|{dep}", f"rootpath={arr.path(h, arr.root, 5)}"]
+                  f"gov={arr.lemma[gov]}|{dep}", f"rootpath={arr.path(h, arr.root, 5)}",
+                  f"hd_govd={dep}|{arr.dep[gov]}"]
         if dep in ("pobj", "pcomp"):
             common += [f"prep={arr.lower[gov]}",
-                       f"prep_gov={arr.lower[gov]}|{arr.pos[arr.head[gov]]}"]
+                       f"prep_gov={arr.lower[gov]}|{arr.pos[arr.head[gov]]}",
+                       f"prep_govl={arr.lower[gov]}|{arr.lemma[arr.head[gov]]}",
+                       f"prep_govd={arr.lower[gov]}|{arr.dep[arr.head[gov]]}"]
         for (a, b), cut in arr.cuts(h).items():
             if (a, b) in seen or a < o or b > end_of_sent:
                 continue
@@ -634,7 +637,8 @@ def _head_features(arr: SentenceArrays, h: int, ev: EventView) -> tuple[str, lis
         f"path={path}", f"path_t={path}|{ev.event_type}", f"path_l={path}|{ev.verb}",
         f"path_pass={path}|{ev.passive}", f"path_e={path}|{arr.ent[h] or arr.pos[h]}",
         f"hl_path={arr.lemma[h]}|{path}", f"Vl_hd={ev.verb}|{dep}|{ev.passive}",
-        f"hd_side={dep}|{'L' if h < ev.word else 'R'}"]
+        f"hd_side={dep}|{'L' if h < ev.word else 'R'}", f"wpath={arr.path(h, ev.word)}",
+        f"Wl_hd={arr.lemma[ev.word]}|{dep}"]
 
 
 def event_features(cands: "list[Candidate] | Candidates", clause: Token, word: Token,
@@ -687,8 +691,9 @@ _MASK = (1 << 64) - 1
 _MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
 _M = tuple(np.uint64(m) for m in _MULTIPLIERS)
 # values per template; the others have one (a flag has none, "ruleA|np" is a flag and one)
-_ARITY = {"gov": 2, "prep_gov": 2, "hasent": 2, "path_t": 2, "path_l": 2, "path_pass": 2,
-          "path_e": 2, "hl_path": 2, "Vl_hd": 3, "hd_side": 2, "path_v": 2}
+_ARITY = {"gov": 2, "prep_gov": 2, "prep_govl": 2, "prep_govd": 2, "hasent": 2, "path_t": 2,
+          "path_l": 2, "path_pass": 2, "path_e": 2, "hl_path": 2, "Vl_hd": 3, "Wl_hd": 2,
+          "hd_govd": 2, "hd_side": 2, "path_v": 2}
 
 
 def _code(template: str) -> int:
@@ -717,7 +722,7 @@ def feature_key(feature: str) -> Optional[int]:
 # Which value of a template is a dependency path: a path's value is not its string's id but
 # a rolling hash of its steps, which arrays compute for many paths at once (path_values).
 _PATH_PART = {"rootpath": 0, "path": 0, "path_t": 0, "path_l": 0, "path_pass": 0, "path_e": 0,
-              "hl_path": 1, "path_v": 0}
+              "hl_path": 1, "path_v": 0, "wpath": 0}
 _PATH_SEED, _PATH_STEP = 0x84222325CBF29CE4, 0x100000001B3
 
 
@@ -948,9 +953,12 @@ def static_weights(model: CompiledArgs, d: DocArrays, dc: DocCandidates) -> "np.
     k.add("he", col(H, "ent"))
     k.add("hl", col(H, "lemma"))
     k.add("gov", col(GOV, "lemma"), col(H, "dep"))
+    k.add("hd_govd", col(H, "dep"), col(GOV, "dep"))
     k.add("rootpath", rootpath)
     k.add("prep", col(GOV, "lower"), present=of_prep)
     k.add("prep_gov", col(GOV, "lower"), col(GOV2, "pos"), present=of_prep)
+    k.add("prep_govl", col(GOV, "lower"), col(GOV2, "lemma"), present=of_prep)
+    k.add("prep_govd", col(GOV, "lower"), col(GOV2, "dep"), present=of_prep)
     k.add("v", cut)
     k.add("len", _LENGTHS[np.minimum(b - a, 8)])
     k.add("first", col(FIRST, "tag"))
@@ -995,11 +1003,14 @@ def event_weights(model: CompiledArgs, d: DocArrays, dc: DocCandidates,
     pair_job = np.repeat(np.arange(len(jobs)), [h1 - h0 for h0, h1 in head_spans])
     pair_head = np.concatenate([np.arange(h0, h1) for h0, h1 in head_spans])
     clause = np.array([ev.clause for _, ev in jobs], dtype=np.int64)
-    head_paths = d.path_values(np.asarray(dc.head_list, dtype=np.int64)[pair_head],
-                               clause[pair_job])
+    pair_tok = np.asarray(dc.head_list, dtype=np.int64)[pair_head]
+    head_paths = d.path_values(pair_tok, clause[pair_job])
+    word_of = np.array([ev.word for _, ev in jobs], dtype=np.int64)
+    word_paths = d.path_values(pair_tok, word_of[pair_job])
     offsets = np.cumsum([0] + [h1 - h0 for h0, h1 in head_spans[:-1]]) - \
         np.array([h0 for h0, _ in head_spans], dtype=np.int64)
     path_v = head_paths[offsets[job] + dc.head_row[rows]]
+    wpath_v = word_paths[offsets[job] + dc.head_row[rows]]
     a, b, h, cut = dc.starts[rows], dc.ends[rows], dc.heads[rows], dc.cuts[rows]
     per_event = np.array([(_value(ev.event_type), _value(ev.verb), _value(str(ev.passive)),
                            _value(ev.vroot), ev.word) for _, ev in jobs], dtype=np.uint64)
@@ -1026,6 +1037,8 @@ def event_weights(model: CompiledArgs, d: DocArrays, dc: DocCandidates,
     k.add("Vl_hd", verb, dep, passive)
     k.add("hd_side", dep, np.where(h < word, left, right))
     k.add("path_v", path_v, cut)
+    k.add("wpath", wpath_v)
+    k.add("Wl_hd", d.table()[word][:, _COL["lemma"]], dep)
     k.add("side", side)
     k.add("typ", typ)
     k.add("vroot", vroot)

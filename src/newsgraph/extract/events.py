@@ -247,7 +247,9 @@ _CONJOINED_POS = frozenset({"PROPN", "NOUN", "PRON"})
 
 
 def _with_conjuncts(tok: Token) -> list[Token]:
-    return [tok, *[c for c in tok.conjuncts if c.i > tok.i]]
+    """``tok`` and the words conjoined with it, before it ("Libya" of "Libya and Iraq") or
+    after it."""
+    return [tok, *tok.conjuncts]
 
 
 def _is_force(tok: Token, lex: Lexicon) -> bool:
@@ -424,6 +426,16 @@ def phrase(head: Token) -> tuple[int, int]:
             break
         end = c.right_edge.i + 1
     return head.left_edge.i, end
+
+
+def _closed(doc, start: int, end: int) -> int:
+    """``end``, moved past the closing bracket when the phrase [start, end) opens one it does
+    not close ("the Central African Republic ( CAR" -> "... ( CAR )")."""
+    opened = sum(1 for t in doc[start:end] if t.text == "(") - \
+        sum(1 for t in doc[start:end] if t.text == ")")
+    if opened > 0 and end < len(doc) and doc[end].text == ")":
+        return end + 1
+    return end
 
 
 @dataclass
@@ -995,8 +1007,13 @@ class EventFinder:
             recipients = [e for e in self.tagged_entities(tagged, "T", loose + strict, claim)
                           if e not in actors]
             if RULE_FALLBACK and not actors:
-                fallback["S"] = [h for h in actor_heads if self.entity(h, claim, True)]
-                actors = self.entities(fallback["S"], claim, True)
+                # a rule argument that is a name, or the agent of an event noun ("riots by
+                # Kurdish students": the tagger, trained mostly on verbs, seldom reads it)
+                named = [h for h in actor_heads if self.entity(h, claim, True)]
+                agents = _prep_objects(trig.word, frozenset({"by"})) if trig.nominal else []
+                fallback["S"] = named + agents
+                actors = self.entities(named, claim, True)
+                actors += [e for e in self.entities(agents, claim) if e not in actors]
             if RULE_FALLBACK and not recipients:
                 fallback["T"] = [h for h in loose + strict if self.entity(h, claim, True)
                                  and self.entity(h, claim, True) not in actors]
@@ -1132,13 +1149,15 @@ class EventFinder:
         """The phrases the event's actors and recipients were read from: the tagger's when
         it is in use (and the rules' names that fill a role it left empty), else the
         rules'."""
-        own = [(r, c.start, c.end) for r, c in tagged or []]
+        doc = trig.word.doc
+        own = [(r, c.start, _closed(doc, c.start, c.end)) for r, c in tagged or []]
         if tagged is not None:
-            # a phrase ending before its head's conjuncts ("the UK" of "the UK and France")
-            # stands for each of them: the event's actors are read so (``entities``)
+            # a phrase that leaves out its head's conjuncts ("the UK" of "the UK and France",
+            # "Iraq" of "Libya and Iraq") stands for each of them: the event's actors are
+            # read so (``entities``)
             conjoined = [(r, *phrase(t)) for r, c in tagged or []
                          for t in _with_conjuncts(c.head)[1:]
-                         if t.i >= c.end and t.pos_ in _CONJOINED_POS]
+                         if (t.i >= c.end or t.i < c.start) and t.pos_ in _CONJOINED_POS]
             extra = [x for x in conjoined if x not in own] + \
                 [("S", *phrase(h)) for h in (fallback or {}).get("S", [])] + \
                 [("T", *phrase(h)) for h in (fallback or {}).get("T", [])]
