@@ -276,29 +276,41 @@ def _hints(cls: type) -> dict[str, Any]:
     return _HINTS[cls]
 
 
+# How each field of a record type is read back, worked out once per type from its hints
+# (reading a stored record field by field through typing's reflection cost more than the
+# queries that fetch it). A field's reader is None when its value is kept as it is.
+_PLANS: dict[type, list[tuple[str, Any]]] = {}
+
+
 def _build(cls: type, data: dict) -> Any:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        hints = _hints(cls)
+        plan = _PLANS[cls] = [(f.name, _reader(hints[f.name])) for f in dataclasses.fields(cls)]
     kwargs = {}
-    hints = _hints(cls)
-    for f in dataclasses.fields(cls):
-        if f.name not in data:
-            continue
-        kwargs[f.name] = _convert(hints[f.name], data[f.name])
+    for name, read in plan:
+        if name in data:
+            value = data[name]
+            kwargs[name] = value if read is None or value is None else read(value)
     return cls(**kwargs)
 
 
-def _convert(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _reader(hint: Any) -> Any:
+    """A function that makes a value of type ``hint`` from its JSON form, or None when the
+    JSON form is the value (strings, numbers, booleans)."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _convert(inner[0], value)
+        return _reader(inner[0])
     if origin is list:
         (inner,) = typing.get_args(hint)
-        return [_convert(inner, v) for v in value]
+        item = _reader(inner)
+        if item is None:
+            return list
+        return lambda values: [None if v is None else item(v) for v in values]
     if dataclasses.is_dataclass(hint):
-        return _build(hint, value)
-    return value
+        return lambda value: _build(hint, value)
+    return None
 
 
 def describe(cls: type) -> list[tuple[str, str, str]]:

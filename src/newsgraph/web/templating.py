@@ -15,11 +15,13 @@ from . import charts, highlight
 
 
 def make_env() -> Environment:
+    # the templates ship with the package: no need to look at their files on every page
     env = Environment(loader=PackageLoader("newsgraph.web", "templates"), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.globals.update(map_svg=charts.map_svg, timeline_svg=charts.timeline_svg,
                        interval_svg=charts.interval_svg, legend=charts.legend,
-                       place_legend=charts.place_legend, chart_places=charts.chart_places, anchor_of=highlight.anchor_of,
+                       place_legend=charts.place_legend, chart_places=charts.chart_places,
+                       anchor_of=highlight.anchor_of,
                        fmt=charts.fmt, version=__version__,
                        place_href=lambda p: f"/place/{int(p['geonameid'])}"
                        if p.get("geonameid") is not None else None)
