@@ -287,3 +287,35 @@ def test_a_relative_pronoun_source_resolves_to_the_noun_its_clause_hangs_off(cla
     estimated = [(name, c) for kind, name, c in found if c.cue == "estimated"]
     assert estimated and estimated[0][0] == "Pentagon"
     assert estimated[0][1].source_text == "which"  # the words stay those of the text
+
+
+def test_transcript_speaker_labels_name_the_speaker(claims_pipeline):
+    text = ("Partial transcript as follows:\n\n"
+            "WALLACE: Do you really see those two as equivalent, the senator and the donor?\n\n"
+            '"PENCE: Well, look, the campaign apparently thinks this is an episode of a show.\n\n'
+            '"But the truth is that the governor has a way of talking to people."')
+    _rec, found = claims_of(claims_pipeline, text)
+    turns = [(c.source_text, c.cue, c.text) for _k, _w, c in found if c.source_text]
+    assert ("WALLACE", ":", "Do you really see those two as equivalent, the senator and the "
+            "donor?") in turns
+    pence = [t for t in turns if t[0] == "PENCE"]
+    assert pence and pence[0][2].startswith("Well, look")  # the label is not the content
+    assert any("But the truth" in t[2] for t in pence)  # the turn goes on
+
+
+def test_a_quote_signed_with_a_dash_is_its_signer_s(claims_pipeline):
+    text = ("Readers wrote in after the debate.\n\n"
+            "“The most unqualified man to ever run for president.” ― Francisco Herrero\n"
+            "”Fear. I am truly afraid that he will win the race next month.” —\u00a0Ana Ruiz\n\n"
+            "“He said it and he meant it all along, every word of it.” — and that was all.")
+    _rec, found = claims_of(claims_pipeline, text)
+    signed = [(c.source_text, c.text[:6]) for _k, _w, c in found if c.kind == "quote"]
+    assert ("Francisco Herrero", "“The m") in signed
+    # a closing mark typed for an opening one still opens the quote
+    assert ("Ana Ruiz", "”Fear.") in signed
+
+
+def test_closing_mark_at_a_paragraph_start_opens_a_quote():
+    text = "Intro line.\n\n”We stay,” she said.\n\nHe left ” then."
+    spans = [text[q.start:q.end] for q in find_quotes(text)]
+    assert spans[0] == "We stay,"

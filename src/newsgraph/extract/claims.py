@@ -73,6 +73,13 @@ LIGHT_VERBS = {"make": _LEX["light_verb_nouns"]}  # the verb a noun of that list
 LINE_LABELS = frozenset(_LEX["line_labels"])
 QUOTE_CUES = _LEX["quote_cues"]  # cues only beside a direct quote
 # A line "Label: what is said" (the label short, the rest a clause).
+# a dash and a capitalised name of at most six words ending its line, right after a quote
+_SIGNED = re.compile(r"[ \t\u00a0]*(―|—|–|--)[ \t\u00a0]*([A-Z][^\n―—–]{1,60}?)[ \t\u00a0.]*$",
+                     re.M)
+# a speaker label as transcripts write it: one to three words in capitals ("WALLACE",
+# "MR. PENCE", "SEN. WARREN")
+_SPEAKER_LABEL = re.compile(r"[A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,2}")
+_LABEL_AT = re.compile(r"(" + _SPEAKER_LABEL.pattern + r"):[ \t]+(?=\S)")
 _LABELLED_LINE = re.compile(r"(?m)^[ \t]*([^\n:\"“”]{2,60}?)[ \t]*:[ \t]+([^\n]{10,})$")
 SOURCELESS_PASSIVE = _LEX["sourceless_passive"]
 _SOURCELESS_COMPLEMENTS = frozenset({"xcomp", "ccomp", "acomp", "oprd", "attr"})
@@ -130,6 +137,8 @@ def find_quotes(text: str) -> list[Quote]:
             if open_at is None:
                 open_at = pos
             # a second opening mark inside an open quote: the first was never closed; keep it
+        elif mark == "”" and open_at is None and _opens_paragraph(text, pos):
+            open_at = pos  # a closing mark typed for an opening one: ”Fear. I am ...
         elif mark in "”»":
             if open_at is not None:
                 quotes.append(Quote(_inside(text, open_at), pos, open_at, carry))
@@ -152,6 +161,12 @@ def find_quotes(text: str) -> list[Quote]:
         inside = _inside(text, open_at)
         quotes.append(Quote(inside, _rstrip(text, inside, len(text)), open_at, carry))
     return [q for q in quotes if q.end > q.start]
+
+
+def _opens_paragraph(text: str, pos: int) -> bool:
+    """Whether the mark at ``pos`` starts its line and a word follows it."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return not text[line_start:pos].strip() and text[pos + 1:pos + 2].isalnum()
 
 
 def _inside(text: str, open_mark: int) -> int:
@@ -536,12 +551,17 @@ class ClaimFinder:
             # sentence before
             first = self.ctx.sentences.index(min(q.start, q.end - 1))
             last_sent = self.ctx.sentences.index(max(q.open_mark, q.end - 1))
-            if not q.continues and (words < 2 or not self.stands_alone(q, first)
-                                    or words < MIN_QUOTE_WORDS and not self.whole_sentence(q)):
+            signed = self.signature(q)  # a signed quote is a statement of its own
+            if not q.continues and signed is None and (
+                    words < 2 or not self.stands_alone(q, first)
+                    or words < MIN_QUOTE_WORDS and not self.whole_sentence(q)):
                 continue
-            att = self.quote_cue(q, first, last_sent)
+            labelled = self.speaker_label(q)
+            att = labelled or self.quote_cue(q, first, last_sent)
             start = q.start
-            if att is not None:
+            if labelled is not None:  # '"WALLACE: Let's start ...': the turn after the label
+                start = labelled.cue[-1].idx + 1
+            elif att is not None:
                 used.add(att.cue[0].i)
                 prev = claims[-1] if claims else None
                 if (prev is not None and prev.kind == "quote" and last is not None
@@ -549,6 +569,8 @@ class ClaimFinder:
                     # "“A,” he said, “B.”": one quote split by its cue
                     start = prev.start
                     claims.pop()
+            elif signed is not None:
+                att = signed  # "“...” ― Sonya Herridge"
             elif last is not None and first - last[2] <= TURN_SENTENCES:
                 att = last[1]  # the speaker's turn goes on
             span = self.ctx.char_span(start, q.end, alignment_mode="expand")
@@ -556,12 +578,38 @@ class ClaimFinder:
             said = self.said_on(att.cue[0], (start, q.end)) if att else None
             # The content keeps its quotation marks, as quote corpora (PARC, PolNeAR) mark it:
             # they are what says the words are the speaker's own.
-            start = min(start, q.open_mark)
+            start = start if labelled is not None else min(start, q.open_mark)
             end = closing_end(self.text, q)
             claims.append(self.claim("quote", start, end, att, mod, said))
             if att is not None:
                 last = (att.cue[0], att, last_sent)
         return used
+
+    def speaker_label(self, q: Quote) -> Attribution | None:
+        """The speaker label that opens a quoted transcript turn ('"PENCE: Well, look ...')."""
+        m = _LABEL_AT.match(self.text, q.start)
+        if m is None:
+            return None
+        label = self.ctx.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        colon = self.ctx.char_span(m.end(1), m.end(1) + 1, alignment_mode="expand")
+        if label is None or colon is None or not len(label) or not len(colon) or \
+                any(t.lower_ in LINE_LABELS for t in label):
+            return None
+        return Attribution([colon[-1]], label, self.resolve(label, label.start_char))
+
+    def signature(self, q: Quote) -> Attribution | None:
+        """A name signed after a quote with a dash, the rest of its line ("“...” ― Carla
+        Sanchez"), as testimonials, epigraphs and reader comments put it."""
+        m = _SIGNED.match(self.text, closing_end(self.text, q))
+        if m is None or len(m.group(2).split()) > 6:
+            return None
+        name = self.ctx.char_span(m.start(2), _rstrip(self.text, m.start(2), m.end(2)),
+                                  alignment_mode="expand")
+        dash = self.ctx.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        if name is None or dash is None or not len(name) or not len(dash) or any(
+                t.pos_ in ("VERB", "AUX") or t.lower_ in _PERSONAL for t in name):
+            return None
+        return Attribution([dash[0]], name, self.resolve(name, name.start_char))
 
     def stands_alone(self, q: Quote, sent_index: int) -> bool:
         """Whether a quote is direct speech of its own rather than a few quoted words inside a
@@ -792,16 +840,19 @@ class ClaimFinder:
         for m in _LABELLED_LINE.finditer(self.text):
             lo, hi = m.span(2)
             hi = _rstrip(self.text, lo, hi)
-            if len(self.text[lo:hi].split()) < 3 or \
+            # a transcript's speaker label ("WALLACE: ...", "MR. PENCE: ..."): the whole turn
+            # is that speaker's, with whatever claims it reports
+            turn = _SPEAKER_LABEL.fullmatch(m.group(1)) is not None
+            if len(self.text[lo:hi].split()) < 3 or not turn and \
                     any(s < hi and lo < e for s, e in covered):
                 continue
             label = self.ctx.char_span(m.start(1), m.end(1), alignment_mode="expand")
             if label is None or not len(label) or len(label) > 8 or any(
-                    t.pos_ in ("VERB", "AUX", "PRON") or t.lower_ in LINE_LABELS
-                    for t in label):
+                    t.pos_ in ("AUX", "PRON") or t.pos_ == "VERB" and not turn
+                    or t.lower_ in LINE_LABELS for t in label):
                 continue
             named = self.mentions.within(label.start_char, label.end_char)
-            if not named and label.root.lemma_.lower() not in NOMINAL_SOURCES:
+            if not named and not turn and label.root.lemma_.lower() not in NOMINAL_SOURCES:
                 continue
             colon = self.ctx.char_span(m.end(1), m.end(1) + 1, alignment_mode="expand")
             if colon is None or not len(colon):
