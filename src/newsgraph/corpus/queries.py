@@ -127,18 +127,6 @@ WHERE ({counted_match}) OR ({text_match})
 """
 
 
-def _claim_rows_source(con: duckdb.DuckDBPyConnection) -> str:
-    """Where the claim-quantity rows come from: the derived table, or (a store written before
-    it, opened read-only) the same rows derived on the fly."""
-    from .store import CLAIM_QUANTITIES_SQL
-
-    derived = con.execute(
-        """SELECT count(*) > 0 FROM (SELECT table_name AS name FROM duckdb_tables()
-                                    UNION ALL SELECT view_name FROM duckdb_views())
-           WHERE name = 'claim_quantities'""").fetchone()[0]
-    return "claim_quantities" if derived else f"({CLAIM_QUANTITIES_SQL})"
-
-
 def claims_about(db: Db, about: str, since: Union[date, str, None] = None,
                  limit: int | None = None) -> Rows:
     """Numeric claims (claims with their quantities) about a thing, oldest first.
@@ -156,17 +144,26 @@ def claims_about(db: Db, about: str, since: Union[date, str, None] = None,
     text = " AND ".join(f"(m.claim_key LIKE ${n + i} AND regexp_matches(m.claim_key, ${i}))"
                         for i in range(1, n + 1))
     params: list[Any] = list(patterns) + [f"%{_like(stem(w))}%" for w in _content_words(about)]
-    with reading(db) as con:
-        query = _CLAIMS_SQL.format(counted_match=counted, text_match=text,
-                                   source=_claim_rows_source(con))
+    if since is not None:
+        params.append(str(since)[:10])
+
+    def sql(source: str) -> str:
+        query = _CLAIMS_SQL.format(counted_match=counted, text_match=text, source=source)
         outer = "SELECT * FROM ({}) AS r".format(query)
         if since is not None:
-            params.append(str(since)[:10])
             outer += f" WHERE r.date >= ${len(params)}"
         outer += " ORDER BY r.date NULLS LAST, r.outlet, r.article_id, r.claim_id, r.quantity_id"
-        if limit:
-            outer += f" LIMIT {int(limit)}"
-        return fetch(con, outer, params)
+        return outer + (f" LIMIT {int(limit)}" if limit else "")
+
+    with reading(db) as con:
+        try:
+            return fetch(con, sql("claim_quantities"), params)
+        except duckdb.CatalogException:
+            # a store written before the derived table, opened read-only: the same rows
+            # derived on the fly (asking the catalog first cost more than the query)
+            from .store import CLAIM_QUANTITIES_SQL
+
+            return fetch(con, sql(f"({CLAIM_QUANTITIES_SQL})"), params)
 
 
 # --- reconciliation ------------------------------------------------------------------------------
