@@ -146,6 +146,18 @@ def test_long_article_is_linear(claims_pipeline):
     assert timings[1] < max(timings[0], 0.01) * 25
 
 
+def test_stray_closing_marks_cost_linear_time():
+    # a closing mark outside any quote is checked for opening a paragraph: by the blanks before
+    # it only, never a scan back to the line's start
+    timings = []
+    for n in (20_000, 200_000):
+        text = "word ” and " * n
+        t0 = time.perf_counter()
+        assert find_quotes(text) == []
+        timings.append(time.perf_counter() - t0)
+    assert timings[1] < max(timings[0], 0.01) * 25
+
+
 def test_double_apostrophe_quotes_pair_and_keep_their_marks(claims_pipeline):
     text = ("The governor spoke after the vote. ''We did what the voters asked of us,'' "
             "Governor Ann Ruiz said. ''Now the work begins.''")

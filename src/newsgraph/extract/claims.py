@@ -164,9 +164,12 @@ def find_quotes(text: str) -> list[Quote]:
 
 
 def _opens_paragraph(text: str, pos: int) -> bool:
-    """Whether the mark at ``pos`` starts its line and a word follows it."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    return not text[line_start:pos].strip() and text[pos + 1:pos + 2].isalnum()
+    """Whether the mark at ``pos`` starts its line and a word follows it. (Only the blanks
+    before it are read: a stray mark deep in a long line costs no scan back to its start.)"""
+    k = pos - 1
+    while k >= 0 and text[k] in " \t\r\u00a0":
+        k -= 1
+    return (k < 0 or text[k] == "\n") and text[pos + 1:pos + 2].isalnum()
 
 
 def _inside(text: str, open_mark: int) -> int:
