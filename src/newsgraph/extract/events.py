@@ -1007,10 +1007,11 @@ class EventFinder:
             recipients = [e for e in self.tagged_entities(tagged, "T", loose + strict, claim)
                           if e not in actors]
             if RULE_FALLBACK and not actors:
-                # a rule argument that is a name, or the agent of an event noun ("riots by
+                # a rule argument that is a name, or the actor of an event noun ("riots by
                 # Kurdish students": the tagger, trained mostly on verbs, seldom reads it)
                 named = [h for h in actor_heads if self.entity(h, claim, True)]
-                agents = _prep_objects(trig.word, frozenset({"by"})) if trig.nominal else []
+                agents = [h for h in noun_actor(trig.word) if h not in named] \
+                    if trig.nominal else []
                 fallback["S"] = named + agents
                 actors = self.entities(named, claim, True)
                 actors += [e for e in self.entities(agents, claim) if e not in actors]
