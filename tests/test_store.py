@@ -7,7 +7,7 @@ import dataclasses
 import duckdb
 import pytest
 
-from newsgraph.corpus import ingest, queries
+from newsgraph.corpus import browse, ingest, queries
 from newsgraph.corpus.store import TABLES, Store, read_record, record_columns
 from newsgraph.record import ITEM_LISTS, Article
 
@@ -235,6 +235,34 @@ def test_claim_quantities_are_what_the_sql_derives(corpus):
     assert written and written == derived
 
 
+def test_event_facts_are_what_the_sql_derives(corpus):
+    from newsgraph.corpus.store import EVENT_FACTS_SQL, OTHER_TABLES
+
+    _, db, _ = corpus
+    names = ", ".join(f'"{c.name}"' for c in OTHER_TABLES["event_facts"])
+    with duckdb.connect(str(db), read_only=True) as con:
+        written = _sorted_rows(con, f"SELECT {names} FROM event_facts")
+        derived = _sorted_rows(con, f"SELECT {names} FROM ({EVENT_FACTS_SQL})")
+        n = con.execute("SELECT count(*) FROM events").fetchone()[0]
+        named, placed, with_place = con.execute(
+            "SELECT count(actor_names), count(place_name), count(place) FROM event_facts"
+        ).fetchone()
+    assert written and written == derived and len(written) == n
+    assert named and placed == with_place  # the joins the table saves were made
+
+
+def test_event_date():
+    from datetime import date
+
+    from newsgraph.corpus.store import event_date
+
+    assert event_date("2024-10-28", "2024-10-31") == date(2024, 10, 28)
+    assert event_date("2024-10-28T14:00", None) == date(2024, 10, 28)
+    for vague in ("2024-10", "2024-W44", "PAST_REF", "2024-02-30", None):
+        assert event_date(vague, "2024-10-31") == date(2024, 10, 31)
+    assert event_date("P3D", None) is None
+
+
 def test_an_old_store_is_read_and_then_migrated(corpus, tmp_path):
     import shutil
 
@@ -245,14 +273,26 @@ def test_an_old_store_is_read_and_then_migrated(corpus, tmp_path):
     shutil.copy(db, old)
     with duckdb.connect(str(old)) as con:  # as version 2 left it: no derived table
         con.execute("DROP TABLE claim_quantities")
+        con.execute("DROP TABLE event_facts")
         con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     expected = queries.claims_about(db, "soldiers")
     assert queries.claims_about(old, "soldiers") == expected  # read-only: derived on the fly
+
+    def event_pages(path):
+        with duckdb.connect(str(path), read_only=True) as con:
+            return (browse.events(con, browse.Filters()),
+                    browse.map_points(con, browse.Filters(type="ASSAULT")),
+                    browse.timeline(con, browse.Filters()))
+
+    expected_events = event_pages(db)
+    assert expected_events[0] and event_pages(old) == expected_events
     Store(old).close()  # opened for writing: migrated
     with duckdb.connect(str(old), read_only=True) as con:
         assert schema_version(con) == SCHEMA_VERSION
         assert con.execute("SELECT count(*) FROM claim_quantities").fetchone()[0] > 0
+        assert con.execute("SELECT count(*) FROM event_facts").fetchone()[0] > 0
     assert queries.claims_about(old, "soldiers") == expected
+    assert event_pages(old) == expected_events
 
 
 def test_source_counts_are_added_up_per_batch(corpus):

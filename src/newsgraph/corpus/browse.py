@@ -16,9 +16,25 @@ from typing import Any, Optional, Sequence
 
 import duckdb
 
-from .queries import Rows, fetch
+from . import queries
+from .queries import Rows
+
 
 MAX_ROWS = 10_000  # the most rows any browse query returns (exports included)
+
+
+def fetch(con: duckdb.DuckDBPyConnection, query: str, params: Sequence[Any] = ()) -> Rows:
+    """``queries.fetch``; a store written before ``event_facts`` and opened read-only (so not
+    migrated) has its rows derived on the fly."""
+    try:
+        return queries.fetch(con, query, params)
+    except duckdb.CatalogException as err:
+        if "event_facts" not in str(err):
+            raise
+        from .store import EVENT_FACTS_SQL
+
+        return queries.fetch(con, query.replace("event_facts v", f"({EVENT_FACTS_SQL}) v"),
+                             params)
 ACTOR_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 
 
@@ -96,8 +112,8 @@ def _where(conditions: Sequence[str]) -> str:
 
 
 def event_where(f: Filters, params: list, v: str = "v") -> list[str]:
-    """Conditions on an event itself (type, modality, an actor or recipient named, the place's or
-    an actor's country), beyond those on its article."""
+    """Conditions on an event (alias ``v`` of ``event_facts``) itself (type, modality, an actor or
+    recipient named, the place's or an actor's country), beyond those on its article."""
     where: list[str] = []
     if f.type:
         where.append(f"{v}.type = ?")
@@ -111,16 +127,16 @@ def event_where(f: Filters, params: list, v: str = "v") -> list[str]:
                      f"ve.id)) AND ve.name ILIKE ? ESCAPE '\\')")
         params.append(contains(f.actor))
     if f.country:
-        where.append(f"(EXISTS (SELECT 1 FROM places vp WHERE vp.article_id = {v}.article_id "
-                     f"AND vp.id = {v}.place AND vp.country = ?) OR EXISTS (SELECT 1 FROM "
+        where.append(f"({v}.place_country = ? OR EXISTS (SELECT 1 FROM "
                      f"entities ve2 WHERE ve2.article_id = {v}.article_id AND "
                      f"list_contains({v}.actors, ve2.id) AND ve2.country = ?))")
         params += [f.country, f.country]
     return where
 
 
-# the date an event happened: its own full date when the text gives one, else the article's
-EVENT_DATE = "coalesce(TRY_CAST(left(v.time_value, 10) AS DATE), a.published)"
+# Events are read from ``event_facts`` (the store's derived table): ``v.date`` is the date an
+# event happened (its own full date when the text gives one, else the article's), and its
+# place, parties' names and casualties are columns, not joins.
 CLAIM_DATE = "coalesce(TRY_CAST(left(c.said_on, 10) AS DATE), a.published)"
 
 
@@ -231,8 +247,8 @@ def timeline(con: duckdb.DuckDBPyConnection, f: Filters, granularity: str | None
     include_claims = not f.type  # claims have no event type: a type filter is about events
     rows = fetch(con, f"""
         SELECT d, kind, count(*) AS n FROM (
-            SELECT {EVENT_DATE} AS d, 'events' AS kind
-            FROM events v JOIN articles a ON a.id = v.article_id {_where(ev_where)}
+            SELECT v.date AS d, 'events' AS kind
+            FROM event_facts v JOIN articles a ON a.id = v.article_id {_where(ev_where)}
             UNION ALL
             SELECT {CLAIM_DATE} AS d, 'claims' AS kind
             FROM claims c JOIN articles a ON a.id = c.article_id
@@ -294,9 +310,8 @@ def map_points(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) -> 
     return fetch(con, f"""
         WITH arts AS (SELECT a.id FROM articles a {arts}),
         ev AS (
-            SELECT p.geonameid, v.type FROM events v
+            SELECT v.geonameid, v.type FROM event_facts v
             JOIN arts ON arts.id = v.article_id
-            JOIN places p ON p.article_id = v.article_id AND p.id = v.place
             {_where(ev_cond)}),
         ev_at AS (SELECT geonameid, count(*) AS events, mode(type) AS type,
                          list(DISTINCT type ORDER BY type) AS types
@@ -349,40 +364,21 @@ def counts(con: duckdb.DuckDBPyConnection, f: Filters) -> dict:
 def event_rows(con: duckdb.DuckDBPyConnection, where: Sequence[str], params: Sequence[Any],
                order: str = "date DESC NULLS LAST, article_id, start", limit: int = 50,
                offset: int = 0) -> Rows:
-    """Events (aliases ``v``, its article ``a``, its place ``p`` in the conditions) with their
+    """Events (alias ``v`` of ``event_facts``, its article ``a`` in the conditions) with their
     date, actors' and recipients' names, place, dead and injured, outlet; ``order`` names
-    output columns. The page is chosen first, so names are looked up for its events only."""
+    output columns."""
     limit = max(0, min(limit, MAX_ROWS))
     return fetch(con, f"""
-        WITH page AS (
-            SELECT v.article_id, v.id AS event_id, {EVENT_DATE} AS date, v.time_value, v.type,
-                   v.mode, v.modality, v.text AS trigger, v.start, v."end", v.sentence,
-                   v.sentence_text, v.actors AS actor_ids, v.recipients AS recipient_ids,
-                   p.geonameid, coalesce(p.name, p.text) AS place, p.country, p.lat, p.lon,
-                   v.dead AS dead_id, v.injured AS injured_id, a.source AS outlet, a.published,
-                   a.title, a.url, a.cluster_id
-            FROM events v
-            JOIN articles a ON a.id = v.article_id
-            LEFT JOIN places p ON p.article_id = v.article_id AND p.id = v.place
-            {_where(where)}
-            ORDER BY {order} LIMIT ? OFFSET ?),
-        names AS (
-            SELECT page.article_id, page.event_id,
-                   string_agg(e.name, '; ' ORDER BY list_position(page.actor_ids, e.id))
-                       FILTER (WHERE list_contains(page.actor_ids, e.id)) AS actors,
-                   string_agg(e.name, '; ' ORDER BY list_position(page.recipient_ids, e.id))
-                       FILTER (WHERE list_contains(page.recipient_ids, e.id)) AS recipients
-            FROM page JOIN entities e ON e.article_id = page.article_id
-            WHERE list_contains(page.actor_ids, e.id) OR list_contains(page.recipient_ids, e.id)
-            GROUP BY page.article_id, page.event_id)
-        SELECT page.* EXCLUDE (actor_ids, recipient_ids, dead_id, injured_id),
-               names.actors, names.recipients,
-               coalesce(dq.value, dq.low) AS dead, coalesce(iq.value, iq.low) AS injured
-        FROM page
-        LEFT JOIN names ON names.article_id = page.article_id AND names.event_id = page.event_id
-        LEFT JOIN quantities dq ON dq.article_id = page.article_id AND dq.id = page.dead_id
-        LEFT JOIN quantities iq ON iq.article_id = page.article_id AND iq.id = page.injured_id
-        ORDER BY {order}""", list(params) + [limit, offset])
+        SELECT v.article_id, v.id AS event_id, v.date, v.time_value, v.type, v.mode, v.modality,
+               v.text AS trigger, v.start, v."end", v.sentence, v.sentence_text, v.geonameid,
+               v.place_name AS place, v.place_country AS country, v.lat, v.lon,
+               a.source AS outlet, a.published, a.title, a.url, a.cluster_id,
+               v.actor_names AS actors, v.recipient_names AS recipients, v.dead_n AS dead,
+               v.injured_n AS injured
+        FROM event_facts v
+        JOIN articles a ON a.id = v.article_id
+        {_where(where)}
+        ORDER BY {order} LIMIT ? OFFSET ?""", list(params) + [limit, offset])
 
 
 def events(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 50, offset: int = 0) -> Rows:
@@ -403,7 +399,7 @@ def event(con: duckdb.DuckDBPyConnection, article_id: str, event_id: str,
     same: Rows = []
     if ev["geonameid"] is not None and ev["date"] is not None:
         same = event_rows(
-            con, ["v.type = ?", "p.geonameid = ?", f"{EVENT_DATE} BETWEEN ? AND ?",
+            con, ["v.type = ?", "v.geonameid = ?", "v.date BETWEEN ? AND ?",
                   "NOT (v.article_id = ? AND v.id = ?)"],
             [ev["type"], ev["geonameid"], ev["date"] - timedelta(days=window_days),
              ev["date"] + timedelta(days=window_days), article_id, event_id],
@@ -463,7 +459,7 @@ def place(con: duckdb.DuckDBPyConnection, geonameid: int, f: Filters, limit: int
     if not info:
         return None
     params: list = [geonameid]
-    happened = event_rows(con, ["p.geonameid = ?"] + article_where(f, params)
+    happened = event_rows(con, ["v.geonameid = ?"] + article_where(f, params)
                           + event_where(f.without("country", "actor"), params), params,
                           order="date NULLS LAST, article_id, start", limit=limit)
     params = [geonameid]
@@ -575,14 +571,15 @@ def plain_filters(values: dict[str, Any]) -> Filters:
     return Filters(**{k: v for k, v in values.items() if k in Filters.__dataclass_fields__})
 
 
-def place_condition(place: str, params: list, p: str = "p") -> str:
-    """A condition on a place (alias ``p``) for what a user typed: an ISO alpha-3 code matches
-    the country, anything else a part of the name (resolved or as written)."""
+def place_condition(place: str, params: list, columns: str = "p.") -> str:
+    """A condition on a place for what a user typed: an ISO alpha-3 code matches the country,
+    anything else a part of the name (resolved or as written). ``columns`` prefixes the
+    column names: ``p.`` for the places table, ``v.place_`` for an event's place."""
     if re.fullmatch(r"[A-Za-z]{3}", place) and place.isupper():
         params.append(place)
-        return f"{p}.country = ?"
+        return f"{columns}country = ?"
     params += [contains(place), contains(place)]
-    return f"({p}.name ILIKE ? ESCAPE '\\' OR {p}.text ILIKE ? ESCAPE '\\')"
+    return f"({columns}name ILIKE ? ESCAPE '\\' OR {columns}text ILIKE ? ESCAPE '\\')"
 
 
 def events_about(con: duckdb.DuckDBPyConnection, f: Filters, patterns: Sequence[str],
@@ -595,7 +592,7 @@ def events_about(con: duckdb.DuckDBPyConnection, f: Filters, patterns: Sequence[
         where.append("regexp_matches(coalesce(v.sentence_text, ''), ?)")
         params.append(pattern)
     if place:
-        where.append(place_condition(place, params))
+        where.append(place_condition(place, params, "v.place_"))
     return event_rows(con, where, params, order="date NULLS LAST, article_id, start",
                       limit=limit)
 

@@ -13,7 +13,10 @@ item's fields as columns, prefixed by ``article_id``; ``Entity.mentions`` become
 * ``runs``: one row per ingest, with its arguments and counts;
 * ``minhashes``, ``minhash_bands``: near-duplicate signatures (see neardup.py);
 * ``claim_quantities``: DERIVED from the item tables (one row per quantity inside a claim, ready
-  for ``claims --about``), written with each batch; ``meta`` holds the schema version.
+  for ``claims --about``), written with each batch;
+* ``event_facts``: DERIVED, one row per event with what lists, maps and timelines show of it
+  (its date, place, parties' names, dead and injured), written with each batch;
+* ``meta`` holds the schema version.
 
 Each batch is written in one transaction, so a killed ingest loses at most the batch in flight.
 """
@@ -39,7 +42,8 @@ from ..errors import DocumentError
 from ..record import ITEM_LISTS, Article, Entity, Mention, Record
 from . import neardup
 
-SCHEMA_VERSION = 3  # 2: articles.cluster_id, minhashes, minhash_bands; 3: claim_quantities
+SCHEMA_VERSION = 4  # 2: articles.cluster_id, minhashes, minhash_bands; 3: claim_quantities;
+#                      4: event_facts
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,43 @@ JOIN quantities q ON q.article_id = c.article_id AND q.id = c.quantity_id
 LEFT JOIN entities e ON e.article_id = c.article_id AND e.id = c.source
 """
 
+OTHER_TABLES["event_facts"] = [  # derived: see below
+    *TABLES["events"], Column("date", "DATE"), Column("actor_names", "VARCHAR"),
+    Column("recipient_names", "VARCHAR"), Column("dead_n", "DOUBLE"),
+    Column("injured_n", "DOUBLE"), Column("geonameid", "BIGINT"), Column("place_name", "VARCHAR"),
+    Column("place_text", "VARCHAR"), Column("place_country", "VARCHAR"), Column("lat", "DOUBLE"),
+    Column("lon", "DOUBLE")]
+"""``event_facts`` is DERIVED, not a record type: each event's columns and what every list, map
+and timeline of events would otherwise join four tables for on each request: ``date`` (the
+event's own full date where its time value has one, else the article's publication date), the
+actors' and recipients' names (``; ``-joined, in the event's order), the numbers of dead and
+injured (value, else lower bound), and its place's GeoNames id, name, words, country and
+coordinates. Written with each batch (a web page's first visit was mostly these joins);
+EVENT_FACTS_SQL makes the same rows from the other tables (old stores, Spark output)."""
+
+EVENT_FACTS_SQL = """
+SELECT v.*,
+       coalesce(CASE WHEN regexp_full_match(left(v.time_value, 10), '\\d{4}-\\d{2}-\\d{2}')
+                     THEN TRY_CAST(left(v.time_value, 10) AS DATE) END, a.published) AS date,
+       (SELECT string_agg(e.name, '; ' ORDER BY list_position(v.actors, e.id)) FROM entities e
+         WHERE e.article_id = v.article_id AND list_contains(v.actors, e.id)) AS actor_names,
+       (SELECT string_agg(e.name, '; ' ORDER BY list_position(v.recipients, e.id))
+          FROM entities e
+         WHERE e.article_id = v.article_id AND list_contains(v.recipients, e.id))
+         AS recipient_names,
+       (SELECT coalesce(q.value, q.low) FROM quantities q
+         WHERE q.article_id = v.article_id AND q.id = v.dead) AS dead_n,
+       (SELECT coalesce(q.value, q.low) FROM quantities q
+         WHERE q.article_id = v.article_id AND q.id = v.injured) AS injured_n,
+       p.geonameid, coalesce(p.name, p.text) AS place_name, p.text AS place_text,
+       p.country AS place_country, p.lat, p.lon
+FROM events v
+JOIN articles a ON a.id = v.article_id
+LEFT JOIN places p ON p.article_id = v.article_id AND p.id = v.place
+"""
+
+DERIVED = {"claim_quantities": CLAIM_QUANTITIES_SQL, "event_facts": EVENT_FACTS_SQL}
+"""The derived tables and the SQL that makes their rows from the item tables."""
 
 def ddl() -> list[str]:
     """CREATE TABLE statements for every table (idempotent)."""
@@ -224,7 +265,7 @@ def parquet_views(folder: Path) -> duckdb.DuckDBPyConnection:
     for statement in ddl():
         con.execute(statement)
     for name, cols in {**TABLES, **OTHER_TABLES}.items():
-        if name == "claim_quantities":
+        if name in DERIVED:
             continue
         files = sorted((folder / name).glob("*.parquet")) if (folder / name).is_dir() else []
         if not files:
@@ -234,8 +275,9 @@ def parquet_views(folder: Path) -> duckdb.DuckDBPyConnection:
         pattern = str(folder / name / "*.parquet").replace("'", "''")
         con.execute(f'DROP TABLE "{name}"')
         con.execute(f"CREATE VIEW \"{name}\" AS SELECT {casts} FROM read_parquet('{pattern}')")
-    con.execute('DROP TABLE "claim_quantities"')
-    con.execute(f'CREATE VIEW "claim_quantities" AS {CLAIM_QUANTITIES_SQL}')
+    for name, query in DERIVED.items():
+        con.execute(f'DROP TABLE "{name}"')
+        con.execute(f'CREATE VIEW "{name}" AS {query}')
     return con
 
 
@@ -296,6 +338,10 @@ class Store:
         self.con.execute("UPDATE articles SET cluster_id = id WHERE cluster_id IS NULL")
         if schema_version(self.con) < 3:  # before claim_quantities: derive it once
             self.con.execute(f"INSERT INTO claim_quantities {CLAIM_QUANTITIES_SQL}")
+        if schema_version(self.con) < 4:  # before event_facts
+            names = ", ".join(f'"{c.name}"' for c in OTHER_TABLES["event_facts"])
+            self.con.execute(f"INSERT INTO event_facts ({names}) "
+                             f"SELECT {names} FROM ({EVENT_FACTS_SQL})")
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                          [str(SCHEMA_VERSION)])
 
@@ -396,6 +442,7 @@ class Store:
         for table, columns in record_rows(records, run_id, stamp, clusters, signatures).items():
             self._insert_rows(table, columns)
         self._insert_rows("claim_quantities", claim_quantity_rows(records))
+        self._insert_rows("event_facts", event_fact_rows(records))
 
     # --- near-duplicates ------------------------------------------------------------------------
 
@@ -591,6 +638,56 @@ def claim_quantity_rows(records: Sequence[tuple[Record, str | None]]) -> dict[st
                         ("speaker_country", speaker.country if speaker else None),
                         ("said_on", claim.said_on), ("places", scope or None)):
                     rows[name].append(value)
+    return rows
+
+
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def event_date(time_value: str | None, published: Any) -> date | None:
+    """An event's date as ``event_facts`` keeps it: the full date its time value starts with,
+    else the article's publication date."""
+    if time_value and _FULL_DATE.fullmatch(time_value[:10]):
+        try:
+            return date.fromisoformat(time_value[:10])
+        except ValueError:  # 2024-02-30: no such day
+            pass
+    return _as_date(published)
+
+
+def event_fact_rows(records: Sequence[tuple[Record, str | None]]) -> dict[str, list]:
+    """Column lists for ``event_facts`` (the rows EVENT_FACTS_SQL derives)."""
+    cols = OTHER_TABLES["event_facts"]
+    rows: dict[str, list] = {c.name: [] for c in cols}
+    own = [c.name for c in TABLES["events"][1:]]
+    for record, _ in records:
+        entities = {e.id: e.name for e in record.entities}
+        quantities = {q.id: q for q in record.quantities}
+        places = {p.id: p for p in record.places}
+
+        def names(ids: list[str]) -> str | None:
+            found = [entities[i] for i in dict.fromkeys(ids) if i in entities]
+            return "; ".join(found) if found else None
+
+        def number(qid: str | None) -> float | None:
+            q = quantities.get(qid) if qid is not None else None
+            return None if q is None else (q.value if q.value is not None else q.low)
+
+        for v in record.events:
+            rows["article_id"].append(record.article.id)
+            for name in own:
+                rows[name].append(getattr(v, name))
+            p = places.get(v.place) if v.place is not None else None
+            for name, value in (
+                    ("date", event_date(v.time_value, record.article.published)),
+                    ("actor_names", names(v.actors)), ("recipient_names", names(v.recipients)),
+                    ("dead_n", number(v.dead)), ("injured_n", number(v.injured)),
+                    ("geonameid", p.geonameid if p else None),
+                    ("place_name", (p.name if p.name is not None else p.text) if p else None),
+                    ("place_text", p.text if p else None),
+                    ("place_country", p.country if p else None),
+                    ("lat", p.lat if p else None), ("lon", p.lon if p else None)):
+                rows[name].append(value)
     return rows
 
 

@@ -246,10 +246,14 @@ def claims_data(corpus: Corpus, about: str, f: Filters, period: str) -> dict:
     """Numeric claims about ``about``, reconciled per period and place (``newsgraph claims``)."""
     def compute() -> dict:
         try:
-            rows = corpus.run(queries.claims_about, about, since=f.since, limit=CLAIMS_MAX)
+            # the query takes only ``since``; the other filters are applied to its rows, so
+            # one query serves every filter of the same thing (rows copied: they get added to)
+            found = corpus.cached(("claims-about", about.lower().strip(), f.since),
+                                  lambda: corpus.run(queries.claims_about, about, since=f.since,
+                                                     limit=CLAIMS_MAX))
         except queries.QueryError as err:
             raise BadParam(f"about: {err}") from None
-        rows = browse.filter_claim_rows(rows, f)
+        rows = [dict(r) for r in browse.filter_claim_rows(found, f)]
         estimates = queries.reconcile(rows, period)
         for row in rows:
             row["bounds"] = output.bounds(row)
