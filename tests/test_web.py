@@ -167,6 +167,18 @@ def test_claims_side_by_side_with_the_conflict_flagged(client, ids):
     assert f'id="{anchor}"' in article
 
 
+def test_claims_follow_the_article_filters(client):
+    def outlets(**params):
+        data = client.get("/api/claims", params={"about": "families", **params}).json()
+        return {r["outlet"] for r in data["claims"]}
+
+    assert outlets(q="charity") == {"Delta Times"}  # words in the article
+    assert outlets(q="boat") == {"North Wire", "River Post"}
+    assert outlets(source="River Post") == {"River Post"}
+    assert outlets(type="NOSUCHTYPE") == set()  # no article reports such an event
+    assert outlets() == {"North Wire", "River Post", "Delta Times"}  # nothing kept from above
+
+
 def test_article_highlights_link_to_their_record_and_back(client, ids):
     page = client.get(f"/article/{ids['North Wire']}").text
     record = client.get(f"/api/article/{ids['North Wire']}").json()["record"]

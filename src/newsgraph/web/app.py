@@ -253,7 +253,13 @@ def claims_data(corpus: Corpus, about: str, f: Filters, period: str) -> dict:
                                                      limit=CLAIMS_MAX))
         except queries.QueryError as err:
             raise BadParam(f"about: {err}") from None
-        rows = [dict(r) for r in browse.filter_claim_rows(found, f)]
+        rows = browse.filter_claim_rows(found, f)
+        if f.q or f.type:  # filters on the article (words in it, an event type it reports)
+            by_article = Filters(q=f.q, type=f.type)
+            kept = corpus.cached(("article-ids", by_article), lambda: frozenset(
+                corpus.run(browse.article_ids, by_article)))
+            rows = [r for r in rows if r["article_id"] in kept]
+        rows = [dict(r) for r in rows]
         estimates = queries.reconcile(rows, period)
         for row in rows:
             row["bounds"] = output.bounds(row)
