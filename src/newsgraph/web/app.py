@@ -15,10 +15,12 @@ this server, so even text that slipped through escaping could not run.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import os
 import re
 import threading
+import time
 from collections import OrderedDict
 from contextlib import asynccontextmanager
 from datetime import date
@@ -62,6 +64,66 @@ class QueryTimeout(RuntimeError):
 
 # --- the store, read-only, one cursor per worker thread ---------------------------------------------
 
+class Watchdog:
+    """Interrupts queries that run past their deadline, from one thread for all of them (a
+    timer thread per query cost a thread start each, and under load each start waited for the
+    interpreter lock)."""
+
+    def __init__(self) -> None:
+        self.running: dict[int, tuple[float, Callable[[], Any]]] = {}
+        self.next_token = 0
+        self.wake = threading.Condition()
+        self.waiting_until = 0.0
+        self.thread: Optional[threading.Thread] = None
+        self.stopping = False
+
+    def watch(self, seconds: float, interrupt: Callable[[], Any]) -> int:
+        with self.wake:
+            self.next_token += 1
+            deadline = time.monotonic() + seconds
+            self.running[self.next_token] = (deadline, interrupt)
+            if deadline < self.waiting_until:  # sooner than the loop will look again
+                self.wake.notify()
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._loop, daemon=True,
+                                               name="newsgraph-query-watchdog")
+                self.thread.start()
+            return self.next_token
+
+    def done(self, token: int) -> None:
+        with self.wake:
+            self.running.pop(token, None)
+
+    def stop(self) -> None:
+        """End the thread (at exit: a thread still waiting then kept DuckDB objects from
+        being freed)."""
+        with self.wake:
+            self.stopping = True
+            self.wake.notify()
+        if self.thread is not None:
+            self.thread.join(1.0)
+
+    def _loop(self) -> None:
+        with self.wake:
+            while not self.stopping:
+                now = time.monotonic()
+                self._interrupt_due(now)
+                self.waiting_until = min((d for d, _ in self.running.values()),
+                                         default=now + 60.0)
+                self.wake.wait(max(0.005, self.waiting_until - now))
+
+    def _interrupt_due(self, now: float) -> None:
+        # a method of its own, so that no reference to a cursor outlives the call (a daemon
+        # thread's frame holding one kept DuckDB objects alive at exit)
+        due = [t for t, (deadline, _) in self.running.items() if deadline <= now]
+        for token in due:
+            self.running.pop(token)[1]()
+
+
+WATCHDOG = Watchdog()
+atexit.register(WATCHDOG.stop)
+
+
 class Corpus:
     """The database opened read-only, a cursor per thread, a time limit per query and a cache of
     results (the data cannot change while it is open read-only: DuckDB lets no writer in)."""
@@ -80,6 +142,7 @@ class Corpus:
             except duckdb.Error:
                 pass
         self.timeout = query_timeout
+        self.watchdog = WATCHDOG
         self.local = threading.local()
         self.cache: OrderedDict[tuple, Any] = OrderedDict()
         self.cache_size = cache_size
@@ -95,14 +158,13 @@ class Corpus:
     def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """``fn(cursor, *args)``, interrupted when it runs past the time limit."""
         cur = self.cursor()
-        timer = threading.Timer(self.timeout, cur.interrupt)
-        timer.start()
+        token = self.watchdog.watch(self.timeout, cur.interrupt)
         try:
             return fn(cur, *args, **kwargs)
         except duckdb.InterruptException:
             raise QueryTimeout(f"the query took longer than {self.timeout:g} s") from None
         finally:
-            timer.cancel()
+            self.watchdog.done(token)
 
     def cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """The value for ``key``, computed once: a thread asking while another computes it
