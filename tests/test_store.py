@@ -251,6 +251,19 @@ def test_event_facts_are_what_the_sql_derives(corpus):
     assert named and placed == with_place  # the joins the table saves were made
 
 
+def test_article_facts_count_each_articles_items(corpus):
+    from newsgraph.corpus.store import ARTICLE_FACTS_SQL
+
+    _, db, _ = corpus
+    with duckdb.connect(str(db), read_only=True) as con:
+        written = _sorted_rows(con, "SELECT article_id, claims, events, entities "
+                                    "FROM article_facts")
+        derived = _sorted_rows(con, f"SELECT * FROM ({ARTICLE_FACTS_SQL})")
+        articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert written == derived and len(written) == articles
+    assert any(row[1] for row in written) and any(row[2] for row in written)
+
+
 def test_event_date():
     from datetime import date
 
@@ -274,6 +287,7 @@ def test_an_old_store_is_read_and_then_migrated(corpus, tmp_path):
     with duckdb.connect(str(old)) as con:  # as version 2 left it: no derived table
         con.execute("DROP TABLE claim_quantities")
         con.execute("DROP TABLE event_facts")
+        con.execute("DROP TABLE article_facts")
         con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     expected = queries.claims_about(db, "soldiers")
     assert queries.claims_about(old, "soldiers") == expected  # read-only: derived on the fly
@@ -282,7 +296,8 @@ def test_an_old_store_is_read_and_then_migrated(corpus, tmp_path):
         with duckdb.connect(str(path), read_only=True) as con:
             return (browse.events(con, browse.Filters()),
                     browse.map_points(con, browse.Filters(type="ASSAULT")),
-                    browse.timeline(con, browse.Filters()))
+                    browse.timeline(con, browse.Filters()),
+                    browse.search(con, browse.Filters()))
 
     expected_events = event_pages(db)
     assert expected_events[0] and event_pages(old) == expected_events
@@ -291,6 +306,7 @@ def test_an_old_store_is_read_and_then_migrated(corpus, tmp_path):
         assert schema_version(con) == SCHEMA_VERSION
         assert con.execute("SELECT count(*) FROM claim_quantities").fetchone()[0] > 0
         assert con.execute("SELECT count(*) FROM event_facts").fetchone()[0] > 0
+        assert con.execute("SELECT count(*) FROM article_facts").fetchone()[0] > 0
     assert queries.claims_about(old, "soldiers") == expected
     assert event_pages(old) == expected_events
 

@@ -24,17 +24,23 @@ MAX_ROWS = 10_000  # the most rows any browse query returns (exports included)
 
 
 def fetch(con: duckdb.DuckDBPyConnection, query: str, params: Sequence[Any] = ()) -> Rows:
-    """``queries.fetch``; a store written before ``event_facts`` and opened read-only (so not
-    migrated) has its rows derived on the fly."""
+    """``queries.fetch``; a store written before the derived tables and opened read-only (so
+    not migrated) has their rows derived on the fly."""
     try:
         return queries.fetch(con, query, params)
     except duckdb.CatalogException as err:
-        if "event_facts" not in str(err):
-            raise
-        from .store import EVENT_FACTS_SQL
+        from .store import DERIVED
 
-        return queries.fetch(con, query.replace("event_facts v", f"({EVENT_FACTS_SQL}) v"),
-                             params)
+        missing = [name for name in DERIVED if name in str(err)]
+        if not missing:
+            raise
+        derived = query
+        for name in missing:  # each written "FROM <table> <alias>" or "JOIN <table> <alias>"
+            derived = re.sub(rf"\b(FROM|JOIN) {name} ",
+                             lambda m, sql=DERIVED[name]: f"{m.group(1)} ({sql}) ", derived)
+        if derived == query:
+            raise
+        return fetch(con, derived, params)
 ACTOR_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 
 
@@ -169,27 +175,12 @@ def search(con: duckdb.DuckDBPyConnection, f: Filters, page: int = 1, size: int 
     where = _where(article_where(f, params))
     total = fetch(con, f"SELECT count(*) AS n FROM articles a {where}", params)[0]["n"]
     rows = fetch(con, f"""
-        WITH page AS (
-            SELECT a.id, a.title, a.source, a.published, a.url, length(a.text) AS chars, a.seen,
-                   left(a.text, 4000) AS head
-            FROM articles a {where}
-            ORDER BY a.published DESC NULLS LAST, a.id LIMIT ? OFFSET ?),
-        n AS (
-            SELECT 'claims' AS kind, article_id FROM claims WHERE article_id IN (SELECT id FROM page)
-            UNION ALL SELECT 'events', article_id FROM events
-                      WHERE article_id IN (SELECT id FROM page)
-            UNION ALL SELECT 'actors', article_id FROM entities
-                      WHERE article_id IN (SELECT id FROM page)),
-        counted AS (
-            SELECT article_id, count(*) FILTER (WHERE kind = 'claims') AS claims,
-                   count(*) FILTER (WHERE kind = 'events') AS events,
-                   count(*) FILTER (WHERE kind = 'actors') AS actors
-            FROM n GROUP BY article_id)
-        SELECT page.id, page.title, page.source, page.published, page.url, page.chars, page.seen,
-               coalesce(counted.claims, 0) AS claims, coalesce(counted.events, 0) AS events,
-               coalesce(counted.actors, 0) AS actors, page.head
-        FROM page LEFT JOIN counted ON counted.article_id = page.id
-        ORDER BY page.published DESC NULLS LAST, page.id""", params + [size, (page - 1) * size])
+        SELECT a.id, a.title, a.source, a.published, a.url, length(a.text) AS chars, a.seen,
+               coalesce(af.claims, 0) AS claims, coalesce(af.events, 0) AS events,
+               coalesce(af.entities, 0) AS actors, left(a.text, 4000) AS head
+        FROM articles a LEFT JOIN article_facts af ON af.article_id = a.id {where}
+        ORDER BY a.published DESC NULLS LAST, a.id LIMIT ? OFFSET ?""",
+                 params + [size, (page - 1) * size])
     for row in rows:
         row["snippet"] = snippet(row.pop("head"), f.q)
     return {"total": total, "page": page, "size": size, "articles": rows}

@@ -16,6 +16,7 @@ item's fields as columns, prefixed by ``article_id``; ``Entity.mentions`` become
   for ``claims --about``), written with each batch;
 * ``event_facts``: DERIVED, one row per event with what lists, maps and timelines show of it
   (its date, place, parties' names, dead and injured), written with each batch;
+* ``article_facts``: DERIVED, each article's numbers of claims, events and entities;
 * ``meta`` holds the schema version.
 
 Each batch is written in one transaction, so a killed ingest loses at most the batch in flight.
@@ -43,7 +44,7 @@ from ..record import ITEM_LISTS, Article, Entity, Mention, Record
 from . import neardup
 
 SCHEMA_VERSION = 4  # 2: articles.cluster_id, minhashes, minhash_bands; 3: claim_quantities;
-#                      4: event_facts
+#                      4: event_facts, article_facts
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,22 @@ JOIN articles a ON a.id = v.article_id
 LEFT JOIN places p ON p.article_id = v.article_id AND p.id = v.place
 """
 
-DERIVED = {"claim_quantities": CLAIM_QUANTITIES_SQL, "event_facts": EVENT_FACTS_SQL}
+OTHER_TABLES["article_facts"] = [  # derived: see below
+    Column("article_id", "VARCHAR"), Column("claims", "BIGINT"), Column("events", "BIGINT"),
+    Column("entities", "BIGINT")]
+"""``article_facts`` is DERIVED: how many claims, events and entities each article has, which
+lists of articles show beside each one (counted at ingest, not per page)."""
+
+ARTICLE_FACTS_SQL = """
+SELECT a.id AS article_id,
+       (SELECT count(*) FROM claims c WHERE c.article_id = a.id) AS claims,
+       (SELECT count(*) FROM events v WHERE v.article_id = a.id) AS events,
+       (SELECT count(*) FROM entities e WHERE e.article_id = a.id) AS entities
+FROM articles a
+"""
+
+DERIVED = {"claim_quantities": CLAIM_QUANTITIES_SQL, "event_facts": EVENT_FACTS_SQL,
+           "article_facts": ARTICLE_FACTS_SQL}
 """The derived tables and the SQL that makes their rows from the item tables."""
 
 def ddl() -> list[str]:
@@ -338,10 +354,11 @@ class Store:
         self.con.execute("UPDATE articles SET cluster_id = id WHERE cluster_id IS NULL")
         if schema_version(self.con) < 3:  # before claim_quantities: derive it once
             self.con.execute(f"INSERT INTO claim_quantities {CLAIM_QUANTITIES_SQL}")
-        if schema_version(self.con) < 4:  # before event_facts
-            names = ", ".join(f'"{c.name}"' for c in OTHER_TABLES["event_facts"])
-            self.con.execute(f"INSERT INTO event_facts ({names}) "
-                             f"SELECT {names} FROM ({EVENT_FACTS_SQL})")
+        if schema_version(self.con) < 4:  # before event_facts and article_facts
+            for table in ("event_facts", "article_facts"):
+                names = ", ".join(f'"{c.name}"' for c in OTHER_TABLES[table])
+                self.con.execute(f"INSERT INTO {table} ({names}) "
+                                 f"SELECT {names} FROM ({DERIVED[table]})")
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                          [str(SCHEMA_VERSION)])
 
@@ -443,6 +460,11 @@ class Store:
             self._insert_rows(table, columns)
         self._insert_rows("claim_quantities", claim_quantity_rows(records))
         self._insert_rows("event_facts", event_fact_rows(records))
+        self._insert_rows("article_facts", {
+            "article_id": [r.article.id for r, _ in records],
+            "claims": [len(r.claims) for r, _ in records],
+            "events": [len(r.events) for r, _ in records],
+            "entities": [len(r.entities) for r, _ in records]})
 
     # --- near-duplicates ------------------------------------------------------------------------
 
