@@ -331,3 +331,16 @@ def test_closing_mark_at_a_paragraph_start_opens_a_quote():
     text = "Intro line.\n\n”We stay,” she said.\n\nHe left ” then."
     spans = [text[q.start:q.end] for q in find_quotes(text)]
     assert spans[0] == "We stay,"
+
+
+def test_speaker_written_after_the_quote_when_the_parse_misses_it(claims_pipeline):
+    # a quote ending in "?" is a sentence of its own to the parser, and a long quote may take
+    # the name in: the words after the closing mark still name the speaker
+    text = ("Talks stall.\n\n“Why would we stop now?” Trump said, looking at the crowd.\n\n"
+            "“There is a severe disconnect between this White House and frankly the president "
+            "and our military,” Flynn, a top Trump surrogate, said Thursday morning on Fox "
+            "News.\n\n“We will see,” the minister said.\n")
+    _, found = claims_of(claims_pipeline, text)
+    quotes = [c for kind, _, c in found if kind == "quote"]
+    assert [(c.source_text, c.cue) for c in quotes] == [
+        ("Trump", "said"), ("Flynn, a top Trump surrogate", "said"), ("the minister", "said")]

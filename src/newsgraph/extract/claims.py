@@ -90,6 +90,8 @@ _PERSONAL = {"he": "PERSON", "him": "PERSON", "his": "PERSON", "she": "PERSON",
 _FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our"})
 # Sentences of an earlier speaker's turn that a cue-less quote may continue.
 TURN_SENTENCES = 4
+# At most this many words between a quote and its cue for the words alone to name the speaker.
+SPEAKER_AFTER_WORDS = 10
 # Short quotes inside a sentence ("go into battle “in the coming days,”") are part of the
 # sentence's reported claim, not direct speech of their own.
 MIN_QUOTE_WORDS = 4
@@ -560,7 +562,7 @@ class ClaimFinder:
                     or words < MIN_QUOTE_WORDS and not self.whole_sentence(q)):
                 continue
             labelled = self.speaker_label(q)
-            att = labelled or self.quote_cue(q, first, last_sent)
+            att = labelled or self.quote_cue(q, first, last_sent) or self.speaker_after(q)
             start = q.start
             if labelled is not None:  # '"WALLACE: Let's start ...': the turn after the label
                 start = labelled.cue[-1].idx + 1
@@ -613,6 +615,41 @@ class ClaimFinder:
                 t.pos_ in ("VERB", "AUX") or t.lower_ in _PERSONAL for t in name):
             return None
         return Attribution([dash[0]], name, self.resolve(name, name.start_char))
+
+    def speaker_after(self, q: Quote) -> Attribution | None:
+        """The speaker and cue written right after a quote on its line ("“...?” Trump said,
+        looking at the crowd", "“...,” Flynn, a top Trump surrogate, said Thursday"), read from
+        the words when the parse missed them: the quote marks mislead the parser, which may
+        end the sentence at the quote's "?" or take the name into the quote."""
+        end = closing_end(self.text, q)
+        first = self.ctx.char_span(end, min(len(self.text), end + 200), alignment_mode="expand")
+        if first is None or not len(first):
+            return None
+        words: list[Token] = []
+        for tok in first:
+            if tok.is_space and "\n" in tok.text or tok.text in _BREAKS or \
+                    tok.text in (".", "!", "?", ";", ":") or len(words) > SPEAKER_AFTER_WORDS:
+                break
+            if not tok.is_space:
+                words.append(tok)
+        while words and words[0].text == ",":
+            words = words[1:]
+        cue_at = next((n for n, t in enumerate(words)
+                       if self.is_cue(t) and lemma_of(t) in _SAYING), None)
+        if cue_at is None or cue_at == 0:
+            return None
+        name = words[:cue_at]
+        while name and name[-1].text == ",":
+            name = name[:-1]
+        if not name or any(t.pos_ in ("VERB", "AUX") for t in name) or \
+                name[0].pos_ not in ("PROPN", "PRON", "DET", "ADJ", "NOUN") or \
+                name[0].pos_ == "PRON" and name[0].lower_ not in _PERSONAL or \
+                name[0].lower_ in _FIRST_PERSON:
+            return None
+        source = self.doc[name[0].i:name[-1].i + 1]
+        cue = words[cue_at]
+        return Attribution([cue] + [c for c in cue.children if c.dep_ == "prt"], source,
+                           self.resolve(source, cue.idx))
 
     def stands_alone(self, q: Quote, sent_index: int) -> bool:
         """Whether a quote is direct speech of its own rather than a few quoted words inside a
