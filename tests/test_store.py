@@ -185,6 +185,22 @@ def test_reconcile_tightest_interval_and_conflict():
     assert [r["flag"] for r in rows] == ["consistent"] * 3 + ["conflict"]
 
 
+def test_reconcile_tie_and_many_claims():
+    # two disjoint intervals as well supported: disputed
+    rows = [row(1, low=100, high=200), row(2, low=150, high=250), row(3, low=500, high=600),
+            row(4, low=550, high=650)]
+    (est,) = queries.reconcile(rows)
+    assert est.disputed and (est.low, est.high) == (150, 200)
+    # the same interval reached twice is no tie; thousands of claims take no time
+    import time
+
+    rows = [row(n, low=n % 50, high=1000 + n % 70) for n in range(4000)]
+    started = time.perf_counter()
+    (est,) = queries.reconcile(rows)
+    assert time.perf_counter() - started < 2.0
+    assert (est.low, est.high) == (49, 1000) and not est.disputed and not est.conflicts
+
+
 def test_reconcile_places_nest():
     kursk = row(1, high=8_000, place="Kursk", country="RUS", feature="admin1")
     russia = row(2, low=10_000, place="Russia", country="RUS", feature="country")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -300,24 +301,45 @@ def _cluster_owners(rows: Rows, period: str) -> dict[tuple, str]:
 
 def _estimate(period: str, country: str | None, place: str | None, members: list[dict]) -> Estimate:
     spans = [interval(r) for r in members]
-    best: list[int] = []
-    tie = False
-    for x in sorted({lo for lo, _ in spans} | {hi for _, hi in spans}):
-        inside = [i for i, (lo, hi) in enumerate(spans) if lo <= x <= hi]
-        if len(inside) > len(best):
-            best, tie = inside, False
-        elif len(inside) == len(best) and set(inside) != set(best) and inside:
-            tie = True
-    lo = max((spans[i][0] for i in best), default=-math.inf)
-    hi = min((spans[i][1] for i in best), default=math.inf)
+    best = _most_allowed(spans)
+    tie = best is not None and best[1]
+    chosen = set() if best is None else {
+        i for i, (lo, hi) in enumerate(spans) if lo <= best[0] <= hi}
+    lo = max((spans[i][0] for i in chosen), default=-math.inf)
+    hi = min((spans[i][1] for i in chosen), default=math.inf)
     conflicts = []
     for i, row in enumerate(members):
-        row["flag"] = "consistent" if i in best else "conflict"
-        if i not in best:
+        row["flag"] = "consistent" if i in chosen else "conflict"
+        if i not in chosen:
             conflicts.append(claim_key(row))
-    outlets = sorted({r.get("outlet") or "?" for i, r in enumerate(members) if i in best})
+    outlets = sorted({r.get("outlet") or "?" for i, r in enumerate(members) if i in chosen})
     return Estimate(period, place or country, country, None if lo == -math.inf else lo,
                     None if hi == math.inf else hi, len(members), outlets, conflicts, tie)
+
+
+def _most_allowed(spans: list[tuple[float, float]]) -> tuple[float, bool] | None:
+    """The first value (an end of some interval) that the most intervals allow, and whether
+    another value allowed by as many but by other intervals exists (a tie); None without
+    intervals. Counted with sorted ends (n log n: a thing counted in thousands of claims
+    would take seconds pair by pair)."""
+    if not spans:
+        return None
+    lows = sorted(lo for lo, _ in spans)
+    highs = sorted(hi for _, hi in spans)
+
+    def allowing(x: float) -> int:
+        return bisect_right(lows, x) - bisect_left(highs, x)
+
+    best_x, best_n, tie = None, 0, False
+    for x in sorted(set(lows) | set(highs)):
+        n = allowing(x)
+        if n > best_n:
+            best_x, best_n, tie = x, n, False
+        elif n == best_n and n and best_x is not None and (
+                bisect_right(lows, x) - bisect_right(lows, best_x)
+                or bisect_left(highs, x) - bisect_left(highs, best_x)):
+            tie = True  # some interval starts or ends between the two: other intervals
+    return (best_x, tie) if best_x is not None else None
 
 
 def _check_nesting(estimates: list[Estimate], groups: dict) -> None:

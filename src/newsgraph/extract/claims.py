@@ -361,6 +361,13 @@ class ClaimFinder:
                         head.ent_type_ == "PERSON" and doc[child.i - 1].text == ",":
                     right = min(right, child.left_edge.i - 2)  # "Jane Roe, of Tulsa,"
         right = claim_model.set_off_end(subj, right)
+        for head in heads:
+            for child in head.children:
+                # "Mr. Kamin, who emphasized that ...,": a relative clause that is a claim of
+                # its own (its verb a cue) is that claim's, not part of this source's name
+                if child.i > head.i and child.dep_ == "relcl" and self.is_cue(child) and \
+                        doc[child.left_edge.i - 1].text in (",", "—", "–"):
+                    right = min(right, child.left_edge.i - 1)
         for tok in doc[left:right + 1]:
             # a quote's close before the head; a dateline's dash anywhere ("KYIV (AP) — X":
             # the parser may make the city the head)
