@@ -240,25 +240,24 @@ def _sorted_rows(con, query):
     return sorted(con.execute(query).fetchall(), key=repr)
 
 
-def test_claim_quantities_are_what_the_sql_derives(corpus):
-    from newsgraph.corpus.store import CLAIM_QUANTITIES_SQL, OTHER_TABLES
+def _written_and_derived(db, table: str) -> tuple[list, list]:
+    """A derived table's rows as the ingest wrote them, and as its SQL derives them."""
+    from newsgraph.corpus.store import DERIVED, OTHER_TABLES
 
-    _, db, _ = corpus
-    names = ", ".join(f'"{c.name}"' for c in OTHER_TABLES["claim_quantities"])
+    names = ", ".join(f'"{c.name}"' for c in OTHER_TABLES[table])
     with duckdb.connect(str(db), read_only=True) as con:
-        written = _sorted_rows(con, f"SELECT {names} FROM claim_quantities")
-        derived = _sorted_rows(con, f"SELECT {names} FROM ({CLAIM_QUANTITIES_SQL})")
+        return (_sorted_rows(con, f"SELECT {names} FROM {table}"),
+                _sorted_rows(con, f"SELECT {names} FROM ({DERIVED[table]})"))
+
+
+def test_claim_quantities_are_what_the_sql_derives(corpus):
+    written, derived = _written_and_derived(corpus[1], "claim_quantities")
     assert written and written == derived
 
 
 def test_event_facts_are_what_the_sql_derives(corpus):
-    from newsgraph.corpus.store import EVENT_FACTS_SQL, OTHER_TABLES
-
-    _, db, _ = corpus
-    names = ", ".join(f'"{c.name}"' for c in OTHER_TABLES["event_facts"])
-    with duckdb.connect(str(db), read_only=True) as con:
-        written = _sorted_rows(con, f"SELECT {names} FROM event_facts")
-        derived = _sorted_rows(con, f"SELECT {names} FROM ({EVENT_FACTS_SQL})")
+    written, derived = _written_and_derived(corpus[1], "event_facts")
+    with duckdb.connect(str(corpus[1]), read_only=True) as con:
         n = con.execute("SELECT count(*) FROM events").fetchone()[0]
         named, placed, with_place = con.execute(
             "SELECT count(actor_names), count(place_name), count(place) FROM event_facts"
@@ -268,13 +267,8 @@ def test_event_facts_are_what_the_sql_derives(corpus):
 
 
 def test_article_facts_count_each_articles_items(corpus):
-    from newsgraph.corpus.store import ARTICLE_FACTS_SQL
-
-    _, db, _ = corpus
-    with duckdb.connect(str(db), read_only=True) as con:
-        written = _sorted_rows(con, "SELECT article_id, claims, events, entities "
-                                    "FROM article_facts")
-        derived = _sorted_rows(con, f"SELECT * FROM ({ARTICLE_FACTS_SQL})")
+    written, derived = _written_and_derived(corpus[1], "article_facts")
+    with duckdb.connect(str(corpus[1]), read_only=True) as con:
         articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
     assert written == derived and len(written) == articles
     assert any(row[1] for row in written) and any(row[2] for row in written)
