@@ -344,3 +344,15 @@ def test_speaker_written_after_the_quote_when_the_parse_misses_it(claims_pipelin
     quotes = [c for kind, _, c in found if kind == "quote"]
     assert [(c.source_text, c.cue) for c in quotes] == [
         ("Trump", "said"), ("Flynn, a top Trump surrogate", "said"), ("the minister", "said")]
+
+
+def test_a_name_and_colon_before_a_quote_and_manners_of_speaking(claims_pipeline):
+    text = ("Polls.\n\nEarly results - Mark Blumenthal and Jon Cohen: “Although the polls "
+            "failed to predict the result, they were not wrong.”\n\nEstimates are problematic "
+            "- Pew Research: “All the samples evaluated include more engaged people.”\n\n"
+            "“Go back to Univision,” Trump barked as a guard escorted Ramos out.\n\n"
+            "“Jeb wants to be a tough guy tonight,” Bush shot back.\n")
+    _, found = claims_of(claims_pipeline, text)
+    said = [(c.source_text, c.cue) for kind, _, c in found if kind == "quote"]
+    assert said == [("Mark Blumenthal and Jon Cohen", ":"), ("Pew Research", ":"),
+                    ("Trump", "barked"), ("Bush", "shot back")]

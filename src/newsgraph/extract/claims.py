@@ -92,6 +92,12 @@ _FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our"})
 TURN_SENTENCES = 4
 # At most this many words between a quote and its cue for the words alone to name the speaker.
 SPEAKER_AFTER_WORDS = 10
+# Verbs that with "back" answer in words: "“...,” Trump shot back".
+_RETORTS = frozenset({"shoot", "fire", "hit", "snap", "push"})
+# A name and a colon ending the text before a quote's opening mark, at a line's start, after a
+# dash or bullet, or after a sentence's end.
+_LABEL_BEFORE = re.compile(
+    r"(?:^|[-–—•|]\s+|[.!?]\s+)([A-Z](?:(?!\s[-–—•|]\s)[^\n:“”\"]){0,60}?)\s*:\s*$", re.M)
 # Short quotes inside a sentence ("go into battle “in the coming days,”") are part of the
 # sentence's reported claim, not direct speech of their own.
 MIN_QUOTE_WORDS = 4
@@ -569,7 +575,8 @@ class ClaimFinder:
                     or words < MIN_QUOTE_WORDS and not self.whole_sentence(q)):
                 continue
             labelled = self.speaker_label(q)
-            att = labelled or self.quote_cue(q, first, last_sent) or self.speaker_after(q)
+            att = labelled or self.label_before(q) or self.quote_cue(q, first, last_sent) \
+                or self.speaker_after(q)
             start = q.start
             if labelled is not None:  # '"WALLACE: Let's start ...': the turn after the label
                 start = labelled.cue[-1].idx + 1
@@ -641,22 +648,64 @@ class ClaimFinder:
                 words.append(tok)
         while words and words[0].text == ",":
             words = words[1:]
-        cue_at = next((n for n, t in enumerate(words)
-                       if self.is_cue(t) and lemma_of(t) in _SAYING), None)
+        cue_at = next((n for n, t in enumerate(words) if self.says_beside_quote(t)), None)
         if cue_at is None or cue_at == 0:
             return None
         name = words[:cue_at]
         while name and name[-1].text == ",":
             name = name[:-1]
-        if not name or any(t.pos_ in ("VERB", "AUX") for t in name) or \
-                name[0].pos_ not in ("PROPN", "PRON", "DET", "ADJ", "NOUN") or \
+        # a capitalised word is a name even where the tagger made it a verb ("Trump")
+        if not name or any(t.pos_ in ("VERB", "AUX") and not t.is_title for t in name) or \
+                name[0].pos_ not in ("PROPN", "PRON", "DET", "ADJ", "NOUN") and \
+                not name[0].is_title or \
                 name[0].pos_ == "PRON" and name[0].lower_ not in _PERSONAL or \
                 name[0].lower_ in _FIRST_PERSON:
             return None
         source = self.doc[name[0].i:name[-1].i + 1]
         cue = words[cue_at]
-        return Attribution([cue] + [c for c in cue.children if c.dep_ == "prt"], source,
-                           self.resolve(source, cue.idx))
+        said = [cue] + [c for c in cue.children if c.dep_ == "prt"]
+        if lemma_of(cue) in _RETORTS and cue.i + 1 < len(self.doc) and \
+                self.doc[cue.i + 1].lower_ == "back" and self.doc[cue.i + 1] not in said:
+            said.append(self.doc[cue.i + 1])  # "shot back"
+        return Attribution(said, source, self.resolve(source, cue.idx))
+
+    def says_beside_quote(self, tok: Token) -> bool:
+        """A verb that, right after a quote and its speaker, says the quote was spoken: a
+        speech cue, a manner of speaking ("barked", "sighed"), or a retort ("shot back")."""
+        lemma = lemma_of(tok)
+        if self.is_cue(tok) and lemma in _SAYING:
+            return True
+        if tok.pos_ != "VERB":
+            return False
+        return lemma in QUOTE_CUES or lemma in _RETORTS and tok.i + 1 < len(self.doc) and \
+            self.doc[tok.i + 1].lower_ == "back"
+
+    def label_before(self, q: Quote) -> Attribution | None:
+        """A name and a colon right before a quote ("- Philip Bump: “Two weeks ago ...”",
+        "Pew Research: “All the samples ...”"), as newsletters and live blogs cite: the name
+        (a run of proper nouns, or the entity named in it) is the source, the colon the cue."""
+        # the label is short: look no further back than its longest (linear on one-line texts)
+        line_start = max(self.text.rfind("\n", max(0, q.open_mark - 80), q.open_mark) + 1,
+                         q.open_mark - 80)
+        m = _LABEL_BEFORE.search(self.text, line_start, q.open_mark)
+        if m is None:
+            return None
+        label = self.ctx.char_span(m.start(1), m.end(1), alignment_mode="contract")
+        colon = self.ctx.char_span(m.end(1), m.end(1) + 1, alignment_mode="expand")
+        if label is None or colon is None or not len(label) or not len(colon) or \
+                len(label) > 6 or any(t.pos_ in ("VERB", "AUX") and not t.is_title or
+                                      t.pos_ == "PRON" or t.lower_ in LINE_LABELS
+                                      for t in label):
+            return None
+        source: Span | None = label
+        if not all(t.pos_ == "PROPN" or t.is_title or t.is_upper or t.is_punct or
+                   t.lower_ in ("and", "of", "the") for t in label):
+            named = self.mentions.within(label.start_char, label.end_char)
+            source = self.ctx.char_span(named[-1][0], named[-1][1],
+                                        alignment_mode="expand") if named else None
+        if source is None or not len(source):
+            return None
+        return Attribution([colon[0]], source, self.resolve(source, source.start_char))
 
     def stands_alone(self, q: Quote, sent_index: int) -> bool:
         """Whether a quote is direct speech of its own rather than a few quoted words inside a
