@@ -113,6 +113,13 @@ def article_where(f: Filters, params: list, a: str = "a") -> list[str]:
     return where
 
 
+def event_and_article_where(f: Filters, params: list) -> list[str]:
+    """Conditions on an event (``v``) and its article (``a``): the article's type and
+    modality filters are left out, as the event's own imply them (an event of the type is
+    one its article reports), and they cost a subquery each."""
+    return article_where(f.without("type", "modality"), params) + event_where(f, params)
+
+
 def _where(conditions: Sequence[str]) -> str:
     return ("WHERE " + " AND ".join(conditions)) if conditions else ""
 
@@ -222,7 +229,7 @@ def timeline(con: duckdb.DuckDBPyConnection, f: Filters, granularity: str | None
     given). Events are dated by their own full date where the text gives one, claims by when
     they were said; historical events (\"in 1950\") are left out."""
     p_ev: list = []
-    ev_where = article_where(f, p_ev) + event_where(f, p_ev) + ["v.modality <> 'historical'"]
+    ev_where = event_and_article_where(f, p_ev) + ["v.modality <> 'historical'"]
     p_cl: list = []
     cl_where = article_where(f, p_cl)
     if f.modality:
@@ -375,7 +382,7 @@ def event_rows(con: duckdb.DuckDBPyConnection, where: Sequence[str], params: Seq
 def events(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 50, offset: int = 0) -> Rows:
     """Events of the filtered articles that pass the event filters, newest first."""
     params: list = []
-    where = article_where(f, params) + event_where(f, params)
+    where = event_and_article_where(f, params)
     return event_rows(con, where, params, limit=limit, offset=offset)
 
 
@@ -430,9 +437,9 @@ def entity(con: duckdb.DuckDBPyConnection, name: str, f: Filters, limit: int = 2
         ORDER BY date NULLS LAST, c.article_id, c.start LIMIT ?""", params + [limit])
     params = [name]
     did = event_rows(
-        con, ["EXISTS (SELECT 1 FROM entities x WHERE x.article_id = v.article_id AND "
-              "(list_contains(v.actors, x.id) OR list_contains(v.recipients, x.id)) AND "
-              "lower(x.name) = lower(?))"] + article_where(f, params),
+        con, ["list_has_any(list_concat(v.actors, v.recipients), (SELECT list(x.id) FROM "
+              "entities x WHERE x.article_id = v.article_id AND lower(x.name) = lower(?)))"]
+        + article_where(f, params),
         params, order="date NULLS LAST, article_id, start", limit=limit)
     for ev in did:
         ev["role"] = "actor" if name.lower() in (ev["actors"] or "").lower().split("; ") \
@@ -450,7 +457,8 @@ def place(con: duckdb.DuckDBPyConnection, geonameid: int, f: Filters, limit: int
     if not info:
         return None
     params: list = [geonameid]
-    happened = event_rows(con, ["v.geonameid = ?"] + article_where(f, params)
+    happened = event_rows(con, ["v.geonameid = ?"]
+                          + article_where(f.without("type", "modality"), params)
                           + event_where(f.without("country", "actor"), params), params,
                           order="date NULLS LAST, article_id, start", limit=limit)
     params = [geonameid]
@@ -578,7 +586,7 @@ def events_about(con: duckdb.DuckDBPyConnection, f: Filters, patterns: Sequence[
     """Events whose sentence matches every pattern (``queries.phrase_patterns``), in the
     filtered articles, optionally at a place; oldest first."""
     params: list = []
-    where = article_where(f, params) + event_where(f, params)
+    where = event_and_article_where(f, params)
     for pattern in patterns:
         where.append("regexp_matches(coalesce(v.sentence_text, ''), ?)")
         params.append(pattern)
