@@ -19,8 +19,8 @@ import duckdb
 from . import queries
 from .queries import Rows
 
-
 MAX_ROWS = 10_000  # the most rows any browse query returns (exports included)
+ACTOR_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 
 
 def fetch(con: duckdb.DuckDBPyConnection, query: str, params: Sequence[Any] = ()) -> Rows:
@@ -41,7 +41,6 @@ def fetch(con: duckdb.DuckDBPyConnection, query: str, params: Sequence[Any] = ()
         if derived == query:
             raise
         return fetch(con, derived, params)
-ACTOR_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 
 
 @dataclass(frozen=True)

@@ -691,7 +691,8 @@ class ClaimFinder:
         if m is None:
             return None
         label = self.ctx.char_span(m.start(1), m.end(1), alignment_mode="contract")
-        colon = self.ctx.char_span(m.end(1), m.end(1) + 1, alignment_mode="expand")
+        at = self.text.index(":", m.end(1))
+        colon = self.ctx.char_span(at, at + 1, alignment_mode="expand")
         if label is None or colon is None or not len(label) or not len(colon) or \
                 len(label) > 6 or any(t.pos_ in ("VERB", "AUX") and not t.is_title or
                                       t.pos_ == "PRON" or t.lower_ in LINE_LABELS
