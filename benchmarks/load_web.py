@@ -240,9 +240,19 @@ def main() -> None:
                     help="results the server keeps (0: none, every request queries)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--cold-runs", type=int, default=0, metavar="N",
+                    help="only the cold-start run, N times, a line each (to compare two "
+                         "versions side by side: run it for each, alternating)")
     args = ap.parse_args()
     if not args.db.exists():
         raise SystemExit(f"{args.db}: no such database")
+    if args.cold_runs:
+        for _ in range(args.cold_runs):
+            _, _, rows, wall = measure(args.db, args, warm_first=False)
+            first = [r[3] * 1000 for r in rows if r[4]]
+            print(f"cold start: {verdict(rows)}; wall {wall:.1f} s; first hits p50 "
+                  f"{pct(first, 50):.0f} ms", flush=True)
+        return
     mix, visits, warm_rows, warm_wall = measure(args.db, args, warm_first=True)
     _, _, cold_rows, cold_wall = measure(args.db, args, warm_first=False)
     command = "python benchmarks/load_web.py " + " ".join(sys.argv[1:])
