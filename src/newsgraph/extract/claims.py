@@ -62,6 +62,9 @@ NEEDS_CLAUSE = _LEX["needs_clause"]
 _SAYING = SPEECH | FINDING | COGNITION
 _ADDRESSING = frozenset({"tell", "ask", "inform", "brief", "urge", "warn", "call", "see", "hear",
                          "know"})
+# Speech verbs whose object is not what is said: "charged the campaign $3.7 million", "boasts a
+# 45-point lead" (said only with a clause: "charged that ...", "boasted that ...").
+_OBJECT_NOT_SAID = frozenset({"charge", "boast"})
 NOMINAL_SOURCES = _LEX["nominal_sources"]
 # Nouns that name something said or held, with its holder ("his claim that", "her view of").
 NOMINAL_CUES = _LEX["nominal_cues"]
@@ -497,7 +500,7 @@ class ClaimFinder:
             return first.idx, self.doc[cue.i - 1].idx, cue.sent.root
         objects = [c for c in children if c.dep_ == "dobj" and c.i > cue.i
                    and c.lower_ not in ("it", "this", "that", "so")]
-        if objects and (lemma in _SAYING and lemma not in _ADDRESSING
+        if objects and (lemma in _SAYING and lemma not in _ADDRESSING | _OBJECT_NOT_SAID
                         or objects[0].pos_ in ("VERB", "AUX")):  # "asking how does it look"
             return self._extent_after(cue, objects)
         later = [c for c in children if c.i > cue.i]
@@ -515,6 +518,8 @@ class ClaimFinder:
                      c.dep_ in _OBJECT_DEPS or c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS
                      or c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("for", "that")
                                                   for m in c.children)]
+            if lemma in _OBJECT_NOT_SAID:
+                parts = [c for c in parts if c.dep_ != "dobj"]
             if parts:
                 return self._extent_after(cue, parts)
         return None
