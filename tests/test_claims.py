@@ -361,8 +361,9 @@ def test_a_name_and_colon_before_a_quote_and_manners_of_speaking(claims_pipeline
 def test_verbs_whose_object_is_not_what_is_said(claims_pipeline):
     text = ("Campaign money.\n\nA company he owns has charged the campaign $3.7 million for "
             "rent.\n\nShe boasts a roughly 45-point lead nationally.\n\nTwitter needs to "
-            "attract a suitor soon.\n\nCritics charged that the plan would fail.\n\n"
-            "He boasted that he had won every state.\n")
+            "attract a suitor soon.\n\nThe scandal threatens national security.\n\n"
+            "Critics charged that the plan would fail.\n\n"
+            "He boasted that he had won every state.\n\nRussia threatened to cut gas.\n")
     _, found = claims_of(claims_pipeline, text)
     said = [(c.source_text, c.cue) for kind, _, c in found if kind == "reported"]
-    assert said == [("Critics", "charged"), ("He", "boasted")]
+    assert said == [("Critics", "charged"), ("He", "boasted"), ("Russia", "threatened")]

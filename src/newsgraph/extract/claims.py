@@ -62,9 +62,10 @@ NEEDS_CLAUSE = _LEX["needs_clause"]
 _SAYING = SPEECH | FINDING | COGNITION
 _ADDRESSING = frozenset({"tell", "ask", "inform", "brief", "urge", "warn", "call", "see", "hear",
                          "know"})
-# Speech verbs whose object is not what is said: "charged the campaign $3.7 million", "boasts a
-# 45-point lead" (said only with a clause: "charged that ...", "boasted that ...").
-_OBJECT_NOT_SAID = frozenset({"charge", "boast"})
+# Cue verbs whose object is not what is said: "charged the campaign $3.7 million", "boasts a
+# 45-point lead", "threatens national security" (said only with a clause: "charged that ...",
+# "boasted that ...", "threatened to leave").
+_OBJECT_NOT_SAID = frozenset({"charge", "boast", "threaten"})
 NOMINAL_SOURCES = _LEX["nominal_sources"]
 # Nouns that name something said or held, with its holder ("his claim that", "her view of").
 NOMINAL_CUES = _LEX["nominal_cues"]
