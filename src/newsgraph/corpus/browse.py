@@ -16,31 +16,10 @@ from typing import Any, Optional, Sequence
 
 import duckdb
 
-from . import queries
-from .queries import Rows
+from .queries import Rows, fetch
 
 MAX_ROWS = 10_000  # the most rows any browse query returns (exports included)
 ACTOR_TYPES = ("PERSON", "ORG", "GPE", "NORP")
-
-
-def fetch(con: duckdb.DuckDBPyConnection, query: str, params: Sequence[Any] = ()) -> Rows:
-    """``queries.fetch``; a store written before the derived tables and opened read-only (so
-    not migrated) has their rows derived on the fly."""
-    try:
-        return queries.fetch(con, query, params)
-    except duckdb.CatalogException as err:
-        from .store import DERIVED
-
-        missing = [name for name in DERIVED if name in str(err)]
-        if not missing:
-            raise
-        derived = query
-        for name in missing:  # each written "FROM <table> <alias>" or "JOIN <table> <alias>"
-            derived = re.sub(rf"\b(FROM|JOIN) {name} ",
-                             lambda m, sql=DERIVED[name]: f"{m.group(1)} ({sql}) ", derived)
-        if derived == query:
-            raise
-        return fetch(con, derived, params)
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,32 @@ def reading(db: Db) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def fetch(con: duckdb.DuckDBPyConnection, query: str, params: Sequence[Any] = ()) -> Rows:
-    cur = con.execute(query, list(params))
+    """The rows of a query as dicts. A store written before the derived tables
+    (``claim_quantities``, ``event_facts``, ``article_facts``) and opened read-only, so not
+    migrated, has their rows derived on the fly (asking the catalog first cost more than the
+    query)."""
+    try:
+        cur = con.execute(query, list(params))
+    except duckdb.CatalogException as err:
+        derived = _with_derived_tables(query, str(err))
+        if derived is None:
+            raise
+        return fetch(con, derived, params)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def _with_derived_tables(query: str, error: str) -> str | None:
+    """``query`` with each derived table the error names (written "FROM <table> <alias>" or
+    "JOIN <table> <alias>") replaced by the SQL that derives it; None when there is none."""
+    from .store import DERIVED
+
+    derived = query
+    for name, sql in DERIVED.items():
+        if name in error:
+            derived = re.sub(rf"\b(FROM|JOIN) {name} ",
+                             lambda m, sql=sql: f"{m.group(1)} ({sql}) ", derived)
+    return None if derived == query else derived
 
 
 # --- SQL ----------------------------------------------------------------------------------------
@@ -122,7 +145,7 @@ SELECT m.article_id, m.claim_id, m.quantity_id, m.quantity, m.value, m.low, m.hi
             THEN m.said_on ELSE strftime(a.published, '%Y-%m-%d') END AS date,
        m.modality, m.claim_kind, m.claim, a.title, a.url, a.read_from, a.cluster_id,
        m.places  -- a capital standing for its government ("Pyongyang had sent") is no scope
-FROM {source} m
+FROM claim_quantities m
 JOIN articles a ON a.id = m.article_id
 WHERE ({counted_match}) OR ({text_match})
 """
@@ -148,23 +171,14 @@ def claims_about(db: Db, about: str, since: Union[date, str, None] = None,
     if since is not None:
         params.append(str(since)[:10])
 
-    def sql(source: str) -> str:
-        query = _CLAIMS_SQL.format(counted_match=counted, text_match=text, source=source)
-        outer = "SELECT * FROM ({}) AS r".format(query)
-        if since is not None:
-            outer += f" WHERE r.date >= ${len(params)}"
-        outer += " ORDER BY r.date NULLS LAST, r.outlet, r.article_id, r.claim_id, r.quantity_id"
-        return outer + (f" LIMIT {int(limit)}" if limit else "")
-
+    query = "SELECT * FROM ({}) AS r".format(
+        _CLAIMS_SQL.format(counted_match=counted, text_match=text))
+    if since is not None:
+        query += f" WHERE r.date >= ${len(params)}"
+    query += " ORDER BY r.date NULLS LAST, r.outlet, r.article_id, r.claim_id, r.quantity_id"
+    query += f" LIMIT {int(limit)}" if limit else ""
     with reading(db) as con:
-        try:
-            return fetch(con, sql("claim_quantities"), params)
-        except duckdb.CatalogException:
-            # a store written before the derived table, opened read-only: the same rows
-            # derived on the fly (asking the catalog first cost more than the query)
-            from .store import CLAIM_QUANTITIES_SQL
-
-            return fetch(con, sql(f"({CLAIM_QUANTITIES_SQL})"), params)
+        return fetch(con, query, params)
 
 
 # --- reconciliation ------------------------------------------------------------------------------
