@@ -21,6 +21,12 @@ def claims_of(pipeline, text, published="2023-03-15"):
     return rec, [(c.kind, names.get(c.source), c) for c in rec.claims]
 
 
+def said_by(pipeline, text, kind):
+    """(source words, cue) of each claim of one kind, in text order."""
+    _, found = claims_of(pipeline, text)
+    return [(c.source_text, c.cue) for k, _, c in found if k == kind]
+
+
 def test_find_quotes_pairs_curly_and_straight_marks():
     text = 'He said “we will stay” and then "we will go" again.'
     spans = [text[q.start:q.end] for q in find_quotes(text)]
@@ -340,9 +346,7 @@ def test_speaker_written_after_the_quote_when_the_parse_misses_it(claims_pipelin
             "“There is a severe disconnect between this White House and frankly the president "
             "and our military,” Flynn, a top Trump surrogate, said Thursday morning on Fox "
             "News.\n\n“We will see,” the minister said.\n")
-    _, found = claims_of(claims_pipeline, text)
-    quotes = [c for kind, _, c in found if kind == "quote"]
-    assert [(c.source_text, c.cue) for c in quotes] == [
+    assert said_by(claims_pipeline, text, "quote") == [
         ("Trump", "said"), ("Flynn, a top Trump surrogate", "said"), ("the minister", "said")]
 
 
@@ -352,10 +356,9 @@ def test_a_name_and_colon_before_a_quote_and_manners_of_speaking(claims_pipeline
             "- Pew Research: “All the samples evaluated include more engaged people.”\n\n"
             "“Go back to Univision,” Trump barked as a guard escorted Ramos out.\n\n"
             "“Jeb wants to be a tough guy tonight,” Bush shot back.\n")
-    _, found = claims_of(claims_pipeline, text)
-    said = [(c.source_text, c.cue) for kind, _, c in found if kind == "quote"]
-    assert said == [("Mark Blumenthal and Jon Cohen", ":"), ("Pew Research", ":"),
-                    ("Trump", "barked"), ("Bush", "shot back")]
+    assert said_by(claims_pipeline, text, "quote") == [
+        ("Mark Blumenthal and Jon Cohen", ":"), ("Pew Research", ":"), ("Trump", "barked"),
+        ("Bush", "shot back")]
 
 
 def test_verbs_whose_object_is_not_what_is_said(claims_pipeline):
@@ -364,6 +367,5 @@ def test_verbs_whose_object_is_not_what_is_said(claims_pipeline):
             "attract a suitor soon.\n\nThe scandal threatens national security.\n\n"
             "Critics charged that the plan would fail.\n\n"
             "He boasted that he had won every state.\n\nRussia threatened to cut gas.\n")
-    _, found = claims_of(claims_pipeline, text)
-    said = [(c.source_text, c.cue) for kind, _, c in found if kind == "reported"]
-    assert said == [("Critics", "charged"), ("He", "boasted"), ("Russia", "threatened")]
+    assert said_by(claims_pipeline, text, "reported") == [
+        ("Critics", "charged"), ("He", "boasted"), ("Russia", "threatened")]
