@@ -302,6 +302,40 @@ def test_queries_are_interrupted_after_the_time_limit(corpus_db):
     assert corpus.run(lambda con: con.execute("SELECT 1").fetchall()) == [(1,)]
 
 
+def test_exit_stops_queries_still_running(corpus_db):
+    # a daemon thread inside DuckDB when Python shuts down aborted the process ("terminate
+    # called ..."): at exit the running queries are interrupted and the warm-ups waited for
+    import subprocess
+    import sys
+    import time
+
+    code = f"""
+import threading
+from newsgraph.web.app import WARMING, Corpus, QueryTimeout
+corpus = Corpus({str(corpus_db)!r}, query_timeout=600)
+started = threading.Event()
+def long_query():
+    try:
+        corpus.run(lambda con: (started.set(), con.execute(
+            "SELECT sum(a.range * b.range) FROM range(100000000) a, range(100000) b"
+        ).fetchall()))
+    except QueryTimeout:
+        pass
+    finally:
+        corpus.release_cursor()
+thread = threading.Thread(target=long_query, daemon=True)
+WARMING.append(thread)
+thread.start()
+started.wait(30)
+"""
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "terminate" not in done.stderr
+    assert time.perf_counter() - t0 < 60  # interrupted, not run to its end
+
+
 def test_security_headers(client):
     r = client.get("/")
     csp = r.headers["content-security-policy"]

@@ -67,7 +67,7 @@ class QueryTimeout(RuntimeError):
 class Watchdog:
     """Interrupts queries that run past their deadline, from one thread for all of them (a
     timer thread per query cost a thread start each, and under load each start waited for the
-    interpreter lock)."""
+    interpreter lock); at exit, interrupts those still running and waits for them."""
 
     def __init__(self) -> None:
         self.running: dict[int, tuple[float, Callable[[], Any]]] = {}
@@ -79,6 +79,8 @@ class Watchdog:
 
     def watch(self, seconds: float, interrupt: Callable[[], Any]) -> int:
         with self.wake:
+            if self.stopping:
+                raise QueryTimeout("the server is stopping")
             self.next_token += 1
             deadline = time.monotonic() + seconds
             self.running[self.next_token] = (deadline, interrupt)
@@ -93,13 +95,26 @@ class Watchdog:
     def done(self, token: int) -> None:
         with self.wake:
             self.running.pop(token, None)
+            if self.stopping:
+                self.wake.notify_all()
 
-    def stop(self) -> None:
-        """End the thread (at exit: a thread still waiting then kept DuckDB objects from
-        being freed)."""
+    def stop(self, wait: float = 5.0) -> None:
+        """At exit: interrupt the queries still running, wait for them to return, end the
+        thread. A query left running in a daemon thread (the warm-up, a request) aborted the
+        process as Python shut down, and a waiting thread kept DuckDB objects from being freed."""
+        deadline = time.monotonic() + wait
         with self.wake:
             self.stopping = True
-            self.wake.notify()
+            self.wake.notify_all()
+        while time.monotonic() < deadline:
+            with self.wake:
+                pending = [interrupt for _, interrupt in self.running.values()]
+            if not pending:
+                break
+            for interrupt in pending:  # again until they return: one sent just before its
+                interrupt()            # query started is lost
+            with self.wake:
+                self.wake.wait_for(lambda: not self.running, timeout=0.05)
         if self.thread is not None:
             self.thread.join(1.0)
 
@@ -121,7 +136,18 @@ class Watchdog:
 
 
 WATCHDOG = Watchdog()
-atexit.register(WATCHDOG.stop)
+WARMING: list[threading.Thread] = []  # warm-up threads, waited for at exit
+
+
+def _at_exit() -> None:
+    # A daemon thread still inside DuckDB when Python shuts down (a query, or its cursor being
+    # freed as the thread ends) aborts the process: stop the queries, let warm-ups end.
+    WATCHDOG.stop()
+    for thread in WARMING:
+        thread.join(5.0)
+
+
+atexit.register(_at_exit)
 
 
 class Corpus:
@@ -199,6 +225,14 @@ class Corpus:
         """``run(fn, *args)``, cached: pages that share a part (the overview, the search pages
         and the API all draw the same filter's map and timeline) compute it once."""
         return self.cached((fn.__name__, *args), lambda: self.run(fn, *args))
+
+    def release_cursor(self) -> None:
+        """Close this thread's cursor (a thread that ends frees it otherwise, maybe while
+        Python shuts down)."""
+        cur = getattr(self.local, "cursor", None)
+        if cur is not None:
+            self.local.cursor = None
+            cur.close()
 
     def close(self) -> None:
         self.con.close()
@@ -822,7 +856,9 @@ def create_app(db_path: Union[str, Path], *, query_timeout: float = 5.0,
         return page("api.html", request, spec=spec, title="API")
 
     if warm:  # the first visitor should not wait for the corpus-wide figures
-        threading.Thread(target=_warm, args=(corpus, env), daemon=True).start()
+        thread = threading.Thread(target=_warm, args=(corpus, env), daemon=True)
+        WARMING[:] = [t for t in WARMING if t.is_alive()] + [thread]
+        thread.start()
     return app
 
 
@@ -835,6 +871,8 @@ def _warm(corpus: Corpus, env: Any) -> None:
         overview_data(corpus, Filters())
     except Exception:  # a warm-up is only a head start: the request will say what is wrong
         pass
+    finally:
+        corpus.release_cursor()
 
 
 def _build_report(corpus: Corpus, about: str, since: Optional[date], until: Optional[date],
