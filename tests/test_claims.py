@@ -369,3 +369,32 @@ def test_verbs_whose_object_is_not_what_is_said(claims_pipeline):
             "He boasted that he had won every state.\n\nRussia threatened to cut gas.\n")
     assert said_by(claims_pipeline, text, "reported") == [
         ("Critics", "charged"), ("He", "boasted"), ("Russia", "threatened")]
+
+
+def test_a_cue_closing_its_sentence_reports_the_clause_before_it(claims_pipeline):
+    # the parser hangs the first clause off "said" as a time clause, and "told" as a conjunct
+    # of the clause before: the words decide
+    text = ("Rally.\n\nAs the candidate prepared to speak to supporters in Wisconsin on "
+            "Tuesday, a 15-year-old girl outside the venue was pepper-sprayed by another "
+            "bystander, police said.\n\nThis includes a special force to assist Kurdish "
+            "Peshmerga, Defense Secretary Ash Carter told a Senate panel Wednesday.\n\n"
+            "Asked about the vote, Smith said.\n\nIn a statement, the police said.\n")
+    _, found = claims_of(claims_pipeline, text)
+    reported = [(c.source_text, c.cue, text[c.start:c.end]) for k, _, c in found
+                if k == "reported"]
+    assert reported == [
+        ("police", "said", "As the candidate prepared to speak to supporters in Wisconsin on "
+         "Tuesday, a 15-year-old girl outside the venue was pepper-sprayed by another "
+         "bystander"),
+        ("Defense Secretary Ash Carter", "told",
+         "This includes a special force to assist Kurdish Peshmerga")]
+
+
+def test_according_to_at_a_paragraph_end_and_after_another_cue(claims_pipeline):
+    # "the F.A.A." ending a paragraph parses as punctuation: the words name the source; a
+    # claim reported "according to" a news agency holds the speaker's claim inside it
+    text = ("Planes.\n\nIt is now cleared to fly again, according to the F.A.A.\n\nHis "
+            "campaign manager, Jeff Weaver, says it's proof the candidate can still close the "
+            "gap, according to the Associated Press.\n")
+    assert said_by(claims_pipeline, text, "reported") == [
+        ("the F.A.A.", "according to"), ("the Associated Press", "according to")]

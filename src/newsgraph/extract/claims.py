@@ -499,6 +499,9 @@ class ClaimFinder:
                             for c in children):
             first = cue.sent[0]
             return first.idx, self.doc[cue.i - 1].idx, cue.sent.root
+        closing = self.closing_frame(cue)
+        if closing is not None:
+            return closing
         objects = [c for c in children if c.dep_ == "dobj" and c.i > cue.i
                    and c.lower_ not in ("it", "this", "that", "so")]
         if objects and (lemma in _SAYING and lemma not in _ADDRESSING | _OBJECT_NOT_SAID
@@ -525,6 +528,46 @@ class ClaimFinder:
                 return self._extent_after(cue, parts)
         return None
 
+    def closing_frame(self, cue: Token) -> tuple[int, int, Token] | None:
+        """The clause before "..., police said." or "..., Carter told a Senate panel
+        Wednesday.": a saying cue that closes its sentence, its subject set off by a comma,
+        reports the clause before that comma. The parser often hangs that clause off the cue
+        as anything but a complement (advcl, conj of the clause), so the words decide: the
+        cue's subject starts right after a comma, nothing after the cue but its time, place,
+        addressee or manner, and the words before the comma make a clause with a subject."""
+        if lemma_of(cue) not in _SAYING or cue.i < cue.sent.start + 3:
+            return None
+        children = list(cue.children)
+        if any(c.dep_ in ("ccomp", "xcomp", "csubj") for c in children):
+            return None
+        subj = [c for c in children if c.dep_ == "nsubj" and c.i < cue.i]
+        if not subj:
+            return None
+        comma = subj[0].left_edge.i - 1
+        if comma <= cue.sent.start or self.doc[comma].text != ",":
+            return None
+        if any(t.i > subj[0].right_edge.i and not (
+                t.dep_ in ("aux", "neg", "advmod") and t.head.i == cue.i)
+                for t in self.doc[subj[0].left_edge.i:cue.i]):
+            return None  # only the subject (and "also", "has", "did not") between comma and cue
+        end = cue.sent.end
+        for t in self.doc[cue.i + 1:end]:
+            if t.is_punct and t.i >= end - 1:
+                continue
+            if t.pos_ in ("VERB", "AUX") or t.dep_ in ("ccomp", "xcomp", "advcl", "conj"):
+                return None  # the sentence goes on: the cue frames more than the clause before
+        before = self.doc[cue.sent.start:comma]
+        heads = [t for t in before if t.head.i == t.i or not (before.start <= t.head.i < comma)]
+        clause = next((t for t in heads if t.pos_ in ("VERB", "AUX") and any(
+            c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)), None)
+        if clause is None:
+            verbs = [t for t in before if t.pos_ in ("VERB", "AUX") and any(
+                c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)]
+            if not verbs:
+                return None  # "Asked about it, Smith said." "In a statement, police said."
+            clause = verbs[0]
+        return before.start_char, before.end_char, clause
+
     def _extent(self, heads: list[Token]) -> tuple[int, int, Token]:
         lo = min(h.left_edge.idx for h in heads)
         last = max(heads, key=lambda h: h.right_edge.i).right_edge
@@ -545,7 +588,7 @@ class ClaimFinder:
                         self.doc[child.i + 1].dep_ in _GOES_ON:
                     continue
                 break
-            if child.dep_ not in _GOES_ON or self.is_cue(child) or \
+            if child.dep_ not in _GOES_ON or self.is_cue(child) or child.lower_ == "according" or \
                     self.inside["times"].within(child.left_edge.idx, child.right_edge.idx + 1):
                 break
             parts.append(child)
@@ -1060,11 +1103,32 @@ class ClaimFinder:
         to = self.doc[tok.i + 1]
         pobj = [c for c in to.children if c.dep_ == "pobj"] or \
             [c for c in tok.children if c.dep_ == "pobj"]
-        if not pobj:
-            return None
-        src = pobj[0]
-        source = self.doc[src.left_edge.i:src.right_edge.i + 1]
+        if pobj:
+            src = pobj[0]
+            end = src.right_edge.i + 1
+            while end > src.i + 1 and self.doc[end - 1].is_space:
+                end -= 1  # a paragraph break the parse hung on the source's last word
+            source = self.doc[src.left_edge.i:end]
+        else:
+            source = self.words_after(to)
+            if source is None:
+                return None
         return Attribution([tok, to], source, self.resolve(source, tok.idx))
+
+    def words_after(self, to: Token) -> Span | None:
+        """The noun phrase written after "according to" when the parse gives it no object
+        (an abbreviation ending the paragraph, "according to the F.A.A.", parses as
+        punctuation): the words up to the next comma, semicolon or the sentence's end, when
+        they name something."""
+        end = to.i + 1
+        while end < to.sent.end and not (self.doc[end].is_punct and self.doc[end].text in ",;:.!?"
+                                         ) and not self.doc[end].is_space:
+            end += 1
+        words = self.doc[to.i + 1:end]
+        if not len(words) or len(words) > 12 or not any(
+                t.pos_ in ("NOUN", "PROPN", "PRON") for t in words):
+            return None
+        return words
 
     def according_to(self, tok: Token, claims: list[Claim]) -> None:
         att = self.according_attribution(tok)
