@@ -206,6 +206,12 @@ def timeline(con: duckdb.DuckDBPyConnection, f: Filters, granularity: str | None
     """Counts of events and claims per period (day, month or year: chosen from the span when not
     given). Events are dated by their own full date where the text gives one, claims by when
     they were said; historical events (\"in 1950\") are left out."""
+    return timeline_periods(timeline_days(con, f), granularity)
+
+
+def timeline_days(con: duckdb.DuckDBPyConnection, f: Filters) -> Rows:
+    """The rows a timeline adds up: (d, kind, n) per day and kind ('events', 'claims'), by
+    day."""
     p_ev: list = []
     ev_where = event_and_article_where(f, p_ev) + ["v.modality <> 'historical'"]
     p_cl: list = []
@@ -221,7 +227,7 @@ def timeline(con: duckdb.DuckDBPyConnection, f: Filters, granularity: str | None
         bounds.append("d <= ?")
         bparams.append(f.until)
     include_claims = not f.type  # claims have no event type: a type filter is about events
-    rows = fetch(con, f"""
+    return fetch(con, f"""
         SELECT d, kind, count(*) AS n FROM (
             SELECT v.date AS d, 'events' AS kind
             FROM event_facts v JOIN articles a ON a.id = v.article_id {_where(ev_where)}
@@ -231,6 +237,11 @@ def timeline(con: duckdb.DuckDBPyConnection, f: Filters, granularity: str | None
             {_where(cl_where + ([] if include_claims else ["false"]))}
         ) WHERE d IS NOT NULL {"AND " + " AND ".join(bounds) if bounds else ""}
         GROUP BY d, kind ORDER BY d LIMIT 100000""", p_ev + p_cl + bparams)
+
+
+def timeline_periods(rows: Rows, granularity: str | None = None) -> dict:
+    """Day counts (:func:`timeline_days`, sorted by day) summed per period, every period from
+    the first to the last listed (empty ones too)."""
     if not rows:
         return {"granularity": granularity or "month", "periods": []}
     first, last = rows[0]["d"], rows[-1]["d"]

@@ -39,6 +39,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..corpus import browse, export, output, queries
 from ..corpus.browse import Filters
+from ..corpus.columns import Columns
 from ..corpus.store import StoreError, connect, read_record
 from . import charts, highlight
 from .templating import make_env, query_string
@@ -174,6 +175,9 @@ class Corpus:
         self.cache_size = cache_size
         self.flights: dict[tuple, threading.Event] = {}
         self.lock = threading.Lock()
+        self._columns: Optional[Columns] = None
+        self._columns_read = False
+        self._columns_lock = threading.Lock()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self.local, "cursor", None)
@@ -225,6 +229,16 @@ class Corpus:
         """``run(fn, *args)``, cached: pages that share a part (the overview, the search pages
         and the API all draw the same filter's map and timeline) compute it once."""
         return self.cached((fn.__name__, *args), lambda: self.run(fn, *args))
+
+    def columns(self) -> Optional[Columns]:
+        """The in-memory columns the per-filter figures add up (read once: the data cannot
+        change while the store is open read-only); None for a store too large to hold."""
+        if not self._columns_read:
+            with self._columns_lock:
+                if not self._columns_read:
+                    self._columns = self.run(Columns.load)
+                    self._columns_read = True
+        return self._columns
 
     def release_cursor(self) -> None:
         """Close this thread's cursor (a thread that ends frees it otherwise, maybe while
@@ -299,13 +313,54 @@ Period = Literal["day", "month", "year", "all"]
 
 def overview_data(corpus: Corpus, f: Filters) -> dict:
     def compute() -> dict:
-        data = {"filters": f.to_dict(), "counts": corpus.memo(browse.counts, f),
-                "timeline": corpus.memo(browse.timeline, f, None),
-                "map": corpus.memo(browse.map_points, f, MAP_POINTS),
+        data = {"filters": f.to_dict(), "counts": counts_figure(corpus, f),
+                "timeline": timeline_figure(corpus, f, None),
+                "map": map_figure(corpus, f, MAP_POINTS),
                 "top_actors": corpus.memo(browse.top_actors, f, 12)}
         data["conflicts"] = latest_conflicts(corpus, f)
         return data
     return corpus.cached(("overview", f), compute)
+
+
+def article_mask(corpus: Corpus, columns: Columns, f: Filters) -> Any:
+    """The articles a filter keeps, as a mask over ``columns``' articles."""
+    if f.empty:
+        return columns.keep(None)
+    return corpus.cached(("article-mask", f),
+                         lambda: columns.keep(corpus.run(browse.article_ids, f)))
+
+
+def map_figure(corpus: Corpus, f: Filters, limit: int) -> list[dict]:
+    """``browse.map_points``, added up in memory where the store fits (:mod:`columns`)."""
+    def compute() -> list[dict]:
+        columns = corpus.columns()
+        if columns is None:
+            return corpus.run(browse.map_points, f, limit)
+        return columns.map_points(f, article_mask(corpus, columns, f), limit)
+    return corpus.cached(("map_points", f, limit), compute)
+
+
+def timeline_figure(corpus: Corpus, f: Filters, granularity: Optional[str]) -> dict:
+    """``browse.timeline``, its day counts added up in memory where they can be."""
+    def days() -> list[dict]:
+        columns = corpus.columns()
+        if columns is None or f.actor or f.country:
+            return corpus.run(browse.timeline_days, f)
+        return columns.timeline_days(
+            f, article_mask(corpus, columns, f.without("type", "modality")),
+            article_mask(corpus, columns, f))
+    return corpus.cached(("timeline", f, granularity), lambda: browse.timeline_periods(
+        corpus.cached(("timeline-days", f), days), granularity))
+
+
+def counts_figure(corpus: Corpus, f: Filters) -> dict:
+    """``browse.counts``, added up in memory where the store fits."""
+    def compute() -> dict:
+        columns = corpus.columns()
+        if columns is None:
+            return corpus.run(browse.counts, f)
+        return columns.counts(article_mask(corpus, columns, f))
+    return corpus.cached(("counts", f), compute)
 
 
 def latest_conflicts(corpus: Corpus, f: Filters, limit: int = 10) -> list[dict]:
@@ -383,8 +438,8 @@ def claims_data(corpus: Corpus, about: str, f: Filters, period: str) -> dict:
 def search_data(corpus: Corpus, f: Filters, page: int, size: int) -> dict:
     def compute() -> dict:
         return {"filters": f.to_dict(), "results": corpus.run(browse.search, f, page, size),
-                "map": corpus.memo(browse.map_points, f, MAP_POINTS),
-                "timeline": corpus.memo(browse.timeline, f, None)}
+                "map": map_figure(corpus, f, MAP_POINTS),
+                "timeline": timeline_figure(corpus, f, None)}
     return corpus.cached(("search", f, page, size), compute)
 
 
@@ -666,14 +721,14 @@ def create_app(db_path: Union[str, Path], *, query_timeout: float = 5.0,
     def map_api(f: Filters = Depends(filters),
                 limit: int = Query(MAP_POINTS, ge=1, le=LIMIT_MAX)) -> JSONResponse:
         """Map points: one per resolved place, with event counts and the commonest type."""
-        return json_response(corpus.memo(browse.map_points, f, limit))
+        return json_response(map_figure(corpus, f, limit))
 
     @app.get("/api/timeline", tags=["lists"])
     def timeline_api(f: Filters = Depends(filters),
                      granularity: Optional[Literal["day", "month", "year"]] = Query(None)
                      ) -> JSONResponse:
         """Events and claims per day, month or year."""
-        return json_response(corpus.memo(browse.timeline, f, granularity))
+        return json_response(timeline_figure(corpus, f, granularity))
 
     @app.get("/api/events", tags=["lists"])
     def events_api(f: Filters = Depends(filters),
@@ -868,6 +923,7 @@ def _warm(corpus: Corpus, env: Any) -> None:
             env.get_template(name)  # compiled once here, not by the first visitor of each page
         charts.basemap_svg()  # the world's outlines, read from their files once
         facets_data(corpus)
+        corpus.columns()
         overview_data(corpus, Filters())
     except Exception:  # a warm-up is only a head start: the request will say what is wrong
         pass
