@@ -398,3 +398,13 @@ def test_according_to_at_a_paragraph_end_and_after_another_cue(claims_pipeline):
             "gap, according to the Associated Press.\n")
     assert said_by(claims_pipeline, text, "reported") == [
         ("the F.A.A.", "according to"), ("the Associated Press", "according to")]
+
+
+def test_fixed_phrases_with_said_report_nothing(claims_pipeline):
+    text = ("Polls.\n\nThat said, voters say they want a change.\n\nShe called him kind. "
+            "(That said, she also noted, “When you attack him, he hits back.”)\n\n"
+            "Having said that, the minister said the troops would stay.\n\n"
+            "Needless to say, the talks failed.\n")
+    assert said_by(claims_pipeline, text, "reported") == [
+        ("voters", "say"), ("She", "called"), ("the minister", "said")]
+    assert said_by(claims_pipeline, text, "quote") == [("she", "noted")]

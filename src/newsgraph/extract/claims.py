@@ -528,6 +528,23 @@ class ClaimFinder:
                 return self._extent_after(cue, parts)
         return None
 
+    def discourse_marker(self, tok: Token) -> bool:
+        """Whether a saying verb is part of a fixed phrase that links sentences and reports
+        nothing: "That said, ...", "Having said that, ...", "Needless to say, ...", "Suffice
+        it to say ..."."""
+        if tok.lower_ not in ("said", "say"):
+            return False
+        doc, i = self.doc, tok.i
+        before = doc[i - 1].lower_ if i > 0 else ""
+        after = doc[i + 1].text if i + 1 < len(doc) else ""
+        if tok.lower_ == "said":
+            if before in ("that", "this") and after == "," and (
+                    i - 1 == tok.sent.start or doc[i - 2].is_punct):
+                return True  # "That said, ..."
+            return before == "having" and i + 2 < len(doc) and \
+                doc[i + 1].lower_ in ("that", "this") and doc[i + 2].text == ","
+        return before == "to" and i > 1 and doc[i - 2].lower_ in ("needless", "suffice", "it")
+
     def closing_frame(self, cue: Token) -> tuple[int, int, Token] | None:
         """The clause before "..., police said." or "..., Carter told a Senate panel
         Wednesday.": a saying cue that closes its sentence, its subject set off by a comma,
@@ -850,6 +867,8 @@ class ClaimFinder:
             if lemma in LIGHT_VERBS and tok.pos_ in ("VERB", "AUX"):
                 self.light_verb(tok, claims)
                 continue
+            if self.discourse_marker(tok):
+                continue
             if not self.is_cue(tok):
                 if lemma in SOURCELESS and tok.pos_ in ("VERB", "AUX"):
                     self.sourceless(tok, claims)
@@ -911,7 +930,7 @@ class ClaimFinder:
         lemmas = self.lemma_hashes()
         for i in np.flatnonzero(np.isin(lemmas, _new_cue_hashes(model))).tolist():
             tok = self.doc[i]
-            if tok.pos_ not in claim_model.CUE_POS:
+            if tok.pos_ not in claim_model.CUE_POS or self.discourse_marker(tok):
                 continue
             pos = tok.idx
             k = bisect_right(starts, pos) - 1
