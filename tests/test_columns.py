@@ -102,3 +102,28 @@ def test_the_web_figures_come_from_the_columns(store):
         assert got == as_json(browse.timeline(con, f)), query
         assert client.get("/api/overview" + query).json()["counts"] == browse.counts(con, f)
     assert client.app.state.corpus._columns is not None
+
+
+def commonest(con, f: Filters, name: str, type_: str, column: str) -> set:
+    """The values of an actor's ``column`` that are most common under the filter (SQL's mode
+    may return any of them)."""
+    params: list = [name, type_]
+    where = ["e.name = ?", "e.type = ?", f"e.{column} IS NOT NULL"] + browse.article_where(
+        f, params)
+    rows = con.execute(f"""SELECT e.{column}, count(*) AS n FROM entities e
+                           JOIN articles a ON a.id = e.article_id WHERE {' AND '.join(where)}
+                           GROUP BY 1""", params).fetchall()
+    top = max((n for _, n in rows), default=0)
+    return {v for v, n in rows if n == top} or {None}
+
+
+def test_top_actors_equal_the_sql(store):
+    _, con, columns = store
+    for f in every_filter(con):
+        want = browse.top_actors(con, f, 12)
+        got = columns.top_actors(f, kept(con, columns, f), 12)
+        fixed = ("name", "type", "articles", "outlets")
+        assert [[r[k] for k in fixed] for r in got] == [[r[k] for k in fixed] for r in want], f
+        for row in got:
+            assert row["country"] in commonest(con, f, row["name"], row["type"], "country")
+            assert row["sector"] in commonest(con, f, row["name"], row["type"], "sector")

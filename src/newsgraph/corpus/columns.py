@@ -1,5 +1,5 @@
-"""The figures a browsing page draws for a filter (map points, timeline, counts), added up from
-columns held in memory.
+"""The figures a browsing page draws for a filter (map points, timeline, counts, top actors),
+added up from columns held in memory.
 
 Why not SQL: each is a small aggregate over the derived tables, and DuckDB spends 5-15 ms on
 one whatever the data's size (binding, optimising, setting up hash tables for a few thousand
@@ -12,7 +12,8 @@ What stays SQL: which articles a filter keeps (:func:`browse.article_ids`, so ev
 exactly what it means on every other page); event-level actor and country filters of the
 timeline (rare, and joins of their own); corpora too large to hold (:data:`MAX_ROWS`).
 The results equal :func:`browse.map_points`, :func:`browse.timeline_days` and
-:func:`browse.counts` (tests compare them).
+:func:`browse.counts` and :func:`browse.top_actors` (tests compare them; where SQL's ``mode``
+picks any of several equally common values, these pick the first by name).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Iterable, Optional
 import duckdb
 import numpy as np
 
-from .browse import CLAIM_DATE, Filters
+from .browse import ACTOR_TYPES, CLAIM_DATE, Filters
 from .queries import Rows, fetch
 
 MAX_ROWS = 5_000_000  # events + places + claims held at most (~150 MB); above it, SQL
@@ -76,12 +77,22 @@ class Columns:
     cl_art: np.ndarray
     cl_day: np.ndarray
     cl_modality: np.ndarray  # codes in ``modalities``
+    en_art: np.ndarray  # entities of the actor types
+    en_name: np.ndarray
+    names: list[str]
+    en_type: np.ndarray
+    entity_types: list[str]
+    en_country: np.ndarray
+    en_countries: list[str]
+    en_sector: np.ndarray
+    sectors: list[str]
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, max_rows: int = MAX_ROWS) -> Optional["Columns"]:
         """The columns of the store, or None when it holds more rows than ``max_rows``."""
         sizes = fetch(con, "SELECT (SELECT count(*) FROM event_facts) AS e, "
-                           "(SELECT count(*) FROM places) AS p, (SELECT count(*) FROM claims) AS c")
+                           "(SELECT count(*) FROM places) AS p, (SELECT count(*) FROM claims) AS c, "
+                           "(SELECT count(*) FROM entities) AS n")
         if sum(sizes[0].values()) > max_rows:
             return None
         arts = con.execute(
@@ -101,6 +112,15 @@ class Columns:
             f"""WITH {_INDEX} SELECT ix.i, p.geonameid, p.name, p.country, p.feature, p.lat, p.lon
                 FROM places p JOIN ix ON ix.id = p.article_id WHERE p.geonameid IS NOT NULL
                 AND p.lat IS NOT NULL AND p.lon IS NOT NULL""").fetchall()
+        en = con.execute(
+            f"""WITH {_INDEX} SELECT ix.i, e.name, e.type, e.country, e.sector
+                FROM entities e JOIN ix ON ix.id = e.article_id
+                WHERE e.type IN ({', '.join('?' * len(ACTOR_TYPES))})""",
+            list(ACTOR_TYPES)).fetchall()
+        en_name, names = _codes(r[1] for r in en)
+        en_type, entity_types = _codes(r[2] for r in en)
+        en_country, en_countries = _codes(r[3] for r in en)
+        en_sector, sectors = _codes(r[4] for r in en)
         ev_type, types = _codes(r[2] for r in ev)
         index: dict = {}
         ev_modality = np.array([index.setdefault(r[3], len(index)) if r[3] is not None
@@ -123,7 +143,10 @@ class Columns:
             pl_geo=np.array([r[1] for r in pl], dtype=np.int64), pl_country=pl_country,
             countries=countries, place_info=place_info,
             cl_art=np.array([r[0] for r in cl], dtype=np.int32),
-            cl_day=np.array([r[1] for r in cl], dtype=np.int32), cl_modality=cl_modality)
+            cl_day=np.array([r[1] for r in cl], dtype=np.int32), cl_modality=cl_modality,
+            en_art=np.array([r[0] for r in en], dtype=np.int32), en_name=en_name, names=names,
+            en_type=en_type, entity_types=entity_types, en_country=en_country,
+            en_countries=en_countries, en_sector=en_sector, sectors=sectors)
 
     # --- helpers ---
 
@@ -238,3 +261,46 @@ class Columns:
                 "outlets": int(np.unique(sources[sources >= 0]).size),
                 "events": int(self.article_events[kept].sum()),
                 "claims": int(self.article_claims[kept].sum())}
+
+    def top_actors(self, f: Filters, kept: np.ndarray, limit: int = 10) -> Rows:
+        """:func:`browse.top_actors`: the actors named in the most kept articles (then in the
+        most outlets), with their commonest country and sector."""
+        mask = kept[self.en_art]
+        if f.actor:  # ILIKE '%actor%': the words anywhere in the name, case aside
+            needle = f.actor.lower()
+            named = np.array([needle in n.lower() for n in self.names] or [False])
+            mask &= named[self.en_name] if len(self.en_name) else mask
+        if not mask.any():
+            return []
+        width = len(self.entity_types)
+        key = self.en_name[mask].astype(np.int64) * width + self.en_type[mask]
+        arts = self.en_art[mask].astype(np.int64)
+        keys, articles = np.unique(np.unique(np.stack([key, arts]), axis=1)[0],
+                                   return_counts=True)
+        sources = self.source[arts]
+        known = sources >= 0
+        outlets = dict.fromkeys(keys.tolist(), 0)
+        if known.any():
+            by_outlet = np.unique(np.stack([key[known], sources[known].astype(np.int64)]), axis=1)
+            found, n = np.unique(by_outlet[0], return_counts=True)
+            outlets.update(zip(found.tolist(), n.tolist()))
+        ranked = sorted(zip(keys.tolist(), articles.tolist()),
+                        key=lambda kn: (-kn[1], -outlets[kn[0]], self.names[kn[0] // width]))
+        rows = []
+        for k, n in ranked[:limit]:
+            rows_of = key == k
+            rows.append({"name": self.names[k // width], "type": self.entity_types[k % width],
+                         "country": _commonest(self.en_country[mask][rows_of], self.en_countries),
+                         "sector": _commonest(self.en_sector[mask][rows_of], self.sectors),
+                         "articles": n, "outlets": outlets[k]})
+        return rows
+
+
+def _commonest(codes: np.ndarray, values: list) -> Optional[str]:
+    """The most frequent value (the first by name of a tie); None when all are None."""
+    codes = codes[codes >= 0]
+    if not codes.size:
+        return None
+    counts = np.bincount(codes)
+    top = counts.max()
+    return min(values[c] for c in np.flatnonzero(counts == top).tolist())

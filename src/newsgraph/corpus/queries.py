@@ -9,7 +9,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterator, Sequence, Union
@@ -204,7 +204,9 @@ class Estimate:
     copies: int = 0  # claims left out as copies of a claim from the same story cluster
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # fields one level deep (asdict's recursive copy cost more than the reconciling)
+        return {f.name: (list(v) if isinstance(v := getattr(self, f.name), list) else v)
+                for f in fields(self)}
 
 
 def claim_key(row: dict) -> str:

@@ -225,11 +225,6 @@ class Corpus:
                 if done is not None:
                     done.set()
 
-    def memo(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """``run(fn, *args)``, cached: pages that share a part (the overview, the search pages
-        and the API all draw the same filter's map and timeline) compute it once."""
-        return self.cached((fn.__name__, *args), lambda: self.run(fn, *args))
-
     def columns(self) -> Optional[Columns]:
         """The in-memory columns the per-filter figures add up (read once: the data cannot
         change while the store is open read-only); None for a store too large to hold."""
@@ -316,7 +311,7 @@ def overview_data(corpus: Corpus, f: Filters) -> dict:
         data = {"filters": f.to_dict(), "counts": counts_figure(corpus, f),
                 "timeline": timeline_figure(corpus, f, None),
                 "map": map_figure(corpus, f, MAP_POINTS),
-                "top_actors": corpus.memo(browse.top_actors, f, 12)}
+                "top_actors": actors_figure(corpus, f, 12)}
         data["conflicts"] = latest_conflicts(corpus, f)
         return data
     return corpus.cached(("overview", f), compute)
@@ -361,6 +356,16 @@ def counts_figure(corpus: Corpus, f: Filters) -> dict:
             return corpus.run(browse.counts, f)
         return columns.counts(article_mask(corpus, columns, f))
     return corpus.cached(("counts", f), compute)
+
+
+def actors_figure(corpus: Corpus, f: Filters, limit: int) -> list[dict]:
+    """``browse.top_actors``, added up in memory where the store fits."""
+    def compute() -> list[dict]:
+        columns = corpus.columns()
+        if columns is None:
+            return corpus.run(browse.top_actors, f, limit)
+        return columns.top_actors(f, article_mask(corpus, columns, f), limit)
+    return corpus.cached(("top_actors", f, limit), compute)
 
 
 def latest_conflicts(corpus: Corpus, f: Filters, limit: int = 10) -> list[dict]:
