@@ -71,10 +71,6 @@ def test_counts_and_map_points_equal_the_sql(store):
 def test_timeline_days_equal_the_sql(store):
     _, con, columns = store
     for f in every_filter(con):
-        if f.actor or f.country:
-            with pytest.raises(ValueError):
-                columns.timeline_days(f, kept(con, columns, f), kept(con, columns, f))
-            continue
         got = columns.timeline_days(f, kept(con, columns, f.without("type", "modality")),
                                     kept(con, columns, f))
         in_order = sorted(browse.timeline_days(con, f), key=lambda r: (r["d"], r["kind"]))

@@ -154,11 +154,14 @@ def facets(con: duckdb.DuckDBPyConnection) -> dict:
 
 # --- articles -------------------------------------------------------------------------------------
 
-def search(con: duckdb.DuckDBPyConnection, f: Filters, page: int = 1, size: int = 20) -> dict:
-    """One page of the articles that pass the filters, newest first, with the total."""
+def search(con: duckdb.DuckDBPyConnection, f: Filters, page: int = 1, size: int = 20,
+           total: Optional[int] = None) -> dict:
+    """One page of the articles that pass the filters, newest first, with the total (counted
+    here unless the caller knows it)."""
     params: list = []
     where = _where(article_where(f, params))
-    total = fetch(con, f"SELECT count(*) AS n FROM articles a {where}", params)[0]["n"]
+    if total is None:
+        total = fetch(con, f"SELECT count(*) AS n FROM articles a {where}", params)[0]["n"]
     rows = fetch(con, f"""
         SELECT a.id, a.title, a.source, a.published, a.url, length(a.text) AS chars, a.seen,
                coalesce(af.claims, 0) AS claims, coalesce(af.events, 0) AS events,

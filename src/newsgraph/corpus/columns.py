@@ -9,8 +9,7 @@ a row), and a filter's figures are a mask and a few counts over them: well under
 millisecond for a corpus of a thousand articles.
 
 What stays SQL: which articles a filter keeps (:func:`browse.article_ids`, so every filter means
-exactly what it means on every other page); event-level actor and country filters of the
-timeline (rare, and joins of their own); corpora too large to hold (:data:`MAX_ROWS`).
+exactly what it means on every other page) and corpora too large to hold (:data:`MAX_ROWS`).
 The results equal :func:`browse.map_points`, :func:`browse.timeline_days` and
 :func:`browse.counts` and :func:`browse.top_actors` (tests compare them; where SQL's ``mode``
 picks any of several equally common values, these pick the first by name).
@@ -35,6 +34,8 @@ NO_CODE = -1
 
 # each article's position, shared by the item queries (by id, so the same on every load)
 _INDEX = "ix AS (SELECT id, (row_number() OVER (ORDER BY id) - 1)::INTEGER AS i FROM articles)"
+_EVENTS = ("ev AS (SELECT (row_number() OVER (ORDER BY article_id, id) - 1)::INTEGER AS pos, * "
+           "FROM event_facts)")
 _DAY = "coalesce(CAST({} - DATE '1970-01-01' AS INTEGER), -2147483648)"
 
 
@@ -86,6 +87,13 @@ class Columns:
     en_countries: list[str]
     en_sector: np.ndarray
     sectors: list[str]
+    ev_country: np.ndarray  # the event place's country, a code in ``party_countries``
+    party_countries: list[str]
+    pa_event: np.ndarray  # each actor (``pa_acts``) or recipient of an event: its position
+    pa_name: np.ndarray  # codes in ``party_names`` (lower case)
+    party_names: list[str]
+    pa_country: np.ndarray
+    pa_acts: np.ndarray
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, max_rows: int = MAX_ROWS) -> Optional["Columns"]:
@@ -100,10 +108,17 @@ class Columns:
                 FROM ix JOIN articles a ON a.id = ix.id
                 LEFT JOIN article_facts af ON af.article_id = ix.id ORDER BY ix.i""").fetchall()
         source, _ = _codes(r[1] for r in arts)
+        # events in a fixed order (article, id), so that their parties can name them by place
         ev = con.execute(
-            f"""WITH {_INDEX} SELECT ix.i, {_DAY.format('v.date')}, v.type, v.modality,
-                       coalesce(v.geonameid, -1) FROM event_facts v JOIN ix ON ix.id = v.article_id
-                """).fetchall()
+            f"""WITH {_INDEX}, {_EVENTS} SELECT ix.i, {_DAY.format('v.date')}, v.type, v.modality,
+                       coalesce(v.geonameid, -1), v.place_country
+                FROM ev v JOIN ix ON ix.id = v.article_id ORDER BY v.pos""").fetchall()
+        parties = con.execute(
+            f"""WITH {_EVENTS}, p AS (
+                    SELECT pos, article_id, unnest(actors) AS entity, true AS acts FROM ev
+                    UNION ALL SELECT pos, article_id, unnest(recipients), false FROM ev)
+                SELECT p.pos, e.name, e.country, p.acts FROM p
+                JOIN entities e ON e.article_id = p.article_id AND e.id = p.entity""").fetchall()
         cl = con.execute(
             f"""WITH {_INDEX} SELECT ix.i, {_DAY.format(CLAIM_DATE)}, c.modality
                 FROM claims c JOIN articles a ON a.id = c.article_id JOIN ix ON ix.id = a.id
@@ -128,6 +143,12 @@ class Columns:
         cl_modality = np.array([index.setdefault(r[2], len(index)) if r[2] is not None
                                 else NO_CODE for r in cl], dtype=np.int32)
         pl_country, countries = _codes(r[3] for r in pl)
+        where: dict = {}  # countries of event places and parties share codes
+        ev_country = np.array([where.setdefault(r[5], len(where)) if r[5] is not None
+                               else NO_CODE for r in ev], dtype=np.int32)
+        pa_country = np.array([where.setdefault(r[2], len(where)) if r[2] is not None
+                               else NO_CODE for r in parties], dtype=np.int32)
+        pa_name, party_names = _codes(r[1] for r in parties)
         place_info: dict[int, tuple] = {}
         for r in pl:
             place_info.setdefault(r[1], r[2:])
@@ -146,7 +167,11 @@ class Columns:
             cl_day=np.array([r[1] for r in cl], dtype=np.int32), cl_modality=cl_modality,
             en_art=np.array([r[0] for r in en], dtype=np.int32), en_name=en_name, names=names,
             en_type=en_type, entity_types=entity_types, en_country=en_country,
-            en_countries=en_countries, en_sector=en_sector, sectors=sectors)
+            en_countries=en_countries, en_sector=en_sector, sectors=sectors,
+            ev_country=ev_country, party_countries=list(where),
+            pa_event=np.array([r[0] for r in parties], dtype=np.int64), pa_name=pa_name,
+            party_names=[n.lower() for n in party_names], pa_country=pa_country,
+            pa_acts=np.array([bool(r[3]) for r in parties], dtype=bool))
 
     # --- helpers ---
 
@@ -180,6 +205,24 @@ class Columns:
             mask &= self.ev_modality == code
         return mask
 
+    def _party_mask(self, f: Filters) -> np.ndarray:
+        """Events an actor filter names among their actors or recipients, and that a country
+        filter finds at their place or among their actors' countries (as
+        :func:`browse.event_where`)."""
+        mask = np.ones(len(self.ev_art), dtype=bool)
+        if f.actor:
+            needle = f.actor.lower()
+            named = np.array([needle in n for n in self.party_names] + [False])  # -1: no name
+            hit = np.zeros(len(mask), dtype=bool)
+            hit[self.pa_event[named[self.pa_name]]] = True
+            mask &= hit
+        if f.country:
+            code = self._code(self.party_countries, f.country)
+            hit = self.ev_country == code
+            hit[self.pa_event[self.pa_acts & (self.pa_country == code)]] = True
+            mask &= hit
+        return mask
+
     @staticmethod
     def _in_bounds(days: np.ndarray, f: Filters) -> np.ndarray:
         mask = days != NO_DAY
@@ -193,14 +236,12 @@ class Columns:
 
     def timeline_days(self, f: Filters, event_articles: np.ndarray,
                       claim_articles: np.ndarray) -> Rows:
-        """:func:`browse.timeline_days` for a filter without an actor or country (those
-        restrict events by their parties: SQL's). ``event_articles`` are the articles kept by
-        the filter less its type and modality (the events' own stand in for them),
+        """:func:`browse.timeline_days`. ``event_articles`` are the articles kept by the
+        filter less its type and modality (the events' own stand in for them),
         ``claim_articles`` those kept by the whole filter."""
-        if f.actor or f.country:
-            raise ValueError("event-level actor and country filters are SQL's")
         counts: dict[tuple[int, str], int] = {}
-        ev = self._event_mask(event_articles, f) & self._in_bounds(self.ev_day, f)
+        ev = self._event_mask(event_articles, f) & self._in_bounds(self.ev_day, f) & \
+            self._party_mask(f)
         historical = self._code(self.modalities, "historical")
         if historical is not None and historical >= 0:
             ev &= self.ev_modality != historical

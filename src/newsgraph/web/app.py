@@ -339,7 +339,7 @@ def timeline_figure(corpus: Corpus, f: Filters, granularity: Optional[str]) -> d
     """``browse.timeline``, its day counts added up in memory where they can be."""
     def days() -> list[dict]:
         columns = corpus.columns()
-        if columns is None or f.actor or f.country:
+        if columns is None:
             return corpus.run(browse.timeline_days, f)
         return columns.timeline_days(
             f, article_mask(corpus, columns, f.without("type", "modality")),
@@ -442,9 +442,12 @@ def claims_data(corpus: Corpus, about: str, f: Filters, period: str) -> dict:
 
 def search_data(corpus: Corpus, f: Filters, page: int, size: int) -> dict:
     def compute() -> dict:
-        return {"filters": f.to_dict(), "results": corpus.run(browse.search, f, page, size),
-                "map": map_figure(corpus, f, MAP_POINTS),
-                "timeline": timeline_figure(corpus, f, None)}
+        figures = {"map": map_figure(corpus, f, MAP_POINTS),
+                   "timeline": timeline_figure(corpus, f, None)}
+        columns = corpus.columns()
+        total = None if columns is None else int(article_mask(corpus, columns, f).sum())
+        return {"filters": f.to_dict(),
+                "results": corpus.run(browse.search, f, page, size, total=total), **figures}
     return corpus.cached(("search", f, page, size), compute)
 
 
