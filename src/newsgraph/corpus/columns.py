@@ -87,6 +87,8 @@ class Columns:
     en_countries: list[str]
     en_sector: np.ndarray
     sectors: list[str]
+    names_lower: list[str]
+    name_rank: np.ndarray  # each name's place in name order (SQL's ORDER BY name)
     ev_country: np.ndarray  # the event place's country, a code in ``party_countries``
     party_countries: list[str]
     pa_event: np.ndarray  # each actor (``pa_acts``) or recipient of an event: its position
@@ -168,6 +170,8 @@ class Columns:
             en_art=np.array([r[0] for r in en], dtype=np.int32), en_name=en_name, names=names,
             en_type=en_type, entity_types=entity_types, en_country=en_country,
             en_countries=en_countries, en_sector=en_sector, sectors=sectors,
+            names_lower=[n.lower() for n in names],
+            name_rank=np.argsort(np.argsort(np.array(names, dtype=object), kind="stable")),
             ev_country=ev_country, party_countries=list(where),
             pa_event=np.array([r[0] for r in parties], dtype=np.int64), pa_name=pa_name,
             party_names=[n.lower() for n in party_names], pa_country=pa_country,
@@ -211,8 +215,7 @@ class Columns:
         :func:`browse.event_where`)."""
         mask = np.ones(len(self.ev_art), dtype=bool)
         if f.actor:
-            needle = f.actor.lower()
-            named = np.array([needle in n for n in self.party_names] + [False])  # -1: no name
+            named = self._named(f.actor, self.party_names)
             hit = np.zeros(len(mask), dtype=bool)
             hit[self.pa_event[named[self.pa_name]]] = True
             mask &= hit
@@ -264,14 +267,14 @@ class Columns:
         if code is not None:
             pl &= self.pl_country == code
         geos, mentions = np.unique(self.pl_geo[pl], return_counts=True)
-        pairs = np.unique(np.stack([self.pl_geo[pl], self.pl_art[pl].astype(np.int64)]), axis=1)
-        _, articles = np.unique(pairs[0], return_counts=True) if pairs.size else ([], [])
+        _, articles = _distinct_per(self.pl_geo[pl], self.pl_art[pl].astype(np.int64),
+                                    len(self.ids))
         ev = self._event_mask(kept, f) & (self.ev_geo >= 0)
         by_type: dict[int, dict[int, int]] = {}
         if ev.any():
-            key = np.stack([self.ev_geo[ev], self.ev_type[ev].astype(np.int64)])
-            uniq, n = np.unique(key, axis=1, return_counts=True)
-            for g, t, k in zip(uniq[0].tolist(), uniq[1].tolist(), n.tolist()):
+            width = max(len(self.types), 1)  # an event always has a type (Event.type: str)
+            uniq, n = np.unique(self.ev_geo[ev] * width + self.ev_type[ev], return_counts=True)
+            for g, t, k in zip((uniq // width).tolist(), (uniq % width).tolist(), n.tolist()):
                 by_type.setdefault(g, {})[t] = k
         only_events = bool(f.type or f.modality)
         points = []
@@ -308,33 +311,44 @@ class Columns:
         most outlets), with their commonest country and sector."""
         mask = kept[self.en_art]
         if f.actor:  # ILIKE '%actor%': the words anywhere in the name, case aside
-            needle = f.actor.lower()
-            named = np.array([needle in n.lower() for n in self.names] or [False])
-            mask &= named[self.en_name] if len(self.en_name) else mask
+            mask &= self._named(f.actor, self.names_lower)[self.en_name]
         if not mask.any():
             return []
         width = len(self.entity_types)
         key = self.en_name[mask].astype(np.int64) * width + self.en_type[mask]
         arts = self.en_art[mask].astype(np.int64)
-        keys, articles = np.unique(np.unique(np.stack([key, arts]), axis=1)[0],
-                                   return_counts=True)
+        keys, articles = _distinct_per(key, arts, len(self.ids))
         sources = self.source[arts]
         known = sources >= 0
-        outlets = dict.fromkeys(keys.tolist(), 0)
+        outlets = np.zeros(len(keys), dtype=np.int64)
         if known.any():
-            by_outlet = np.unique(np.stack([key[known], sources[known].astype(np.int64)]), axis=1)
-            found, n = np.unique(by_outlet[0], return_counts=True)
-            outlets.update(zip(found.tolist(), n.tolist()))
-        ranked = sorted(zip(keys.tolist(), articles.tolist()),
-                        key=lambda kn: (-kn[1], -outlets[kn[0]], self.names[kn[0] // width]))
+            found, n = _distinct_per(key[known], sources[known].astype(np.int64),
+                                     int(sources.max()) + 1)
+            outlets[np.searchsorted(keys, found)] = n
+        order = np.lexsort((self.name_rank[keys // width], -outlets, -articles))[:limit]
+        countries, sectors = self.en_country[mask], self.en_sector[mask]
         rows = []
-        for k, n in ranked[:limit]:
+        for i in order.tolist():
+            k = int(keys[i])
             rows_of = key == k
             rows.append({"name": self.names[k // width], "type": self.entity_types[k % width],
-                         "country": _commonest(self.en_country[mask][rows_of], self.en_countries),
-                         "sector": _commonest(self.en_sector[mask][rows_of], self.sectors),
-                         "articles": n, "outlets": outlets[k]})
+                         "country": _commonest(countries[rows_of], self.en_countries),
+                         "sector": _commonest(sectors[rows_of], self.sectors),
+                         "articles": int(articles[i]), "outlets": int(outlets[i])})
         return rows
+
+    @staticmethod
+    def _named(words: str, names_lower: list[str]) -> np.ndarray:
+        """A mask over the names (and a last False for "no name") of those holding ``words``."""
+        needle = words.lower()
+        return np.array([needle in n for n in names_lower] + [False])
+
+
+def _distinct_per(first: np.ndarray, second: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each value of ``first`` (sorted) and how many distinct values of ``second`` (all below
+    ``base``) come with it."""
+    pairs = np.unique(first * max(base, 1) + second)
+    return np.unique(pairs // max(base, 1), return_counts=True)
 
 
 def _commonest(codes: np.ndarray, values: list) -> Optional[str]:
