@@ -298,8 +298,9 @@ class Columns:
                                    p["name"] is None, p["name"] or ""))
         return points[:limit]
 
-    def counts(self, kept: np.ndarray) -> dict:
-        """:func:`browse.counts`: articles, outlets, events and claims of the kept articles."""
+    def counts(self, f: Filters, kept: np.ndarray) -> dict:
+        """:func:`browse.counts`: articles, outlets, events and claims of the kept articles
+        (``f`` is the filter that keeps them: the figures all take it)."""
         sources = self.source[kept]
         return {"articles": int(kept.sum()),
                 "outlets": int(np.unique(sources[sources >= 0]).size),

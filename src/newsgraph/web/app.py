@@ -308,10 +308,10 @@ Period = Literal["day", "month", "year", "all"]
 
 def overview_data(corpus: Corpus, f: Filters) -> dict:
     def compute() -> dict:
-        data = {"filters": f.to_dict(), "counts": counts_figure(corpus, f),
+        data = {"filters": f.to_dict(), "counts": figure(corpus, "counts", f),
                 "timeline": timeline_figure(corpus, f, None),
-                "map": map_figure(corpus, f, MAP_POINTS),
-                "top_actors": actors_figure(corpus, f, 12)}
+                "map": figure(corpus, "map_points", f, MAP_POINTS),
+                "top_actors": figure(corpus, "top_actors", f, 12)}
         data["conflicts"] = latest_conflicts(corpus, f)
         return data
     return corpus.cached(("overview", f), compute)
@@ -325,14 +325,16 @@ def article_mask(corpus: Corpus, columns: Columns, f: Filters) -> Any:
                          lambda: columns.keep(corpus.run(browse.article_ids, f)))
 
 
-def map_figure(corpus: Corpus, f: Filters, limit: int) -> list[dict]:
-    """``browse.map_points``, added up in memory where the store fits (:mod:`columns`)."""
-    def compute() -> list[dict]:
+def figure(corpus: Corpus, name: str, f: Filters, *args: Any) -> Any:
+    """``browse.<name>(con, f, *args)`` (``counts``, ``map_points``, ``top_actors``), added up
+    in memory from the store's columns where they are held (:mod:`..corpus.columns`: the same
+    result)."""
+    def compute() -> Any:
         columns = corpus.columns()
         if columns is None:
-            return corpus.run(browse.map_points, f, limit)
-        return columns.map_points(f, article_mask(corpus, columns, f), limit)
-    return corpus.cached(("map_points", f, limit), compute)
+            return corpus.run(getattr(browse, name), f, *args)
+        return getattr(columns, name)(f, article_mask(corpus, columns, f), *args)
+    return corpus.cached((name, f, *args), compute)
 
 
 def timeline_figure(corpus: Corpus, f: Filters, granularity: Optional[str]) -> dict:
@@ -346,26 +348,6 @@ def timeline_figure(corpus: Corpus, f: Filters, granularity: Optional[str]) -> d
             article_mask(corpus, columns, f))
     return corpus.cached(("timeline", f, granularity), lambda: browse.timeline_periods(
         corpus.cached(("timeline-days", f), days), granularity))
-
-
-def counts_figure(corpus: Corpus, f: Filters) -> dict:
-    """``browse.counts``, added up in memory where the store fits."""
-    def compute() -> dict:
-        columns = corpus.columns()
-        if columns is None:
-            return corpus.run(browse.counts, f)
-        return columns.counts(article_mask(corpus, columns, f))
-    return corpus.cached(("counts", f), compute)
-
-
-def actors_figure(corpus: Corpus, f: Filters, limit: int) -> list[dict]:
-    """``browse.top_actors``, added up in memory where the store fits."""
-    def compute() -> list[dict]:
-        columns = corpus.columns()
-        if columns is None:
-            return corpus.run(browse.top_actors, f, limit)
-        return columns.top_actors(f, article_mask(corpus, columns, f), limit)
-    return corpus.cached(("top_actors", f, limit), compute)
 
 
 def latest_conflicts(corpus: Corpus, f: Filters, limit: int = 10) -> list[dict]:
@@ -442,7 +424,7 @@ def claims_data(corpus: Corpus, about: str, f: Filters, period: str) -> dict:
 
 def search_data(corpus: Corpus, f: Filters, page: int, size: int) -> dict:
     def compute() -> dict:
-        figures = {"map": map_figure(corpus, f, MAP_POINTS),
+        figures = {"map": figure(corpus, "map_points", f, MAP_POINTS),
                    "timeline": timeline_figure(corpus, f, None)}
         columns = corpus.columns()
         total = None if columns is None else int(article_mask(corpus, columns, f).sum())
@@ -729,7 +711,7 @@ def create_app(db_path: Union[str, Path], *, query_timeout: float = 5.0,
     def map_api(f: Filters = Depends(filters),
                 limit: int = Query(MAP_POINTS, ge=1, le=LIMIT_MAX)) -> JSONResponse:
         """Map points: one per resolved place, with event counts and the commonest type."""
-        return json_response(map_figure(corpus, f, limit))
+        return json_response(figure(corpus, "map_points", f, limit))
 
     @app.get("/api/timeline", tags=["lists"])
     def timeline_api(f: Filters = Depends(filters),
