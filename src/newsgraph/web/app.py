@@ -317,10 +317,17 @@ def overview_data(corpus: Corpus, f: Filters) -> dict:
     return corpus.cached(("overview", f), compute)
 
 
+def kept_articles(corpus: Corpus, f: Filters) -> frozenset:
+    """The ids of the articles a filter keeps (one query per filter, whoever asks)."""
+    return corpus.cached(("article-ids", f),
+                         lambda: frozenset(corpus.run(browse.article_ids, f)))
+
+
 def article_mask(corpus: Corpus, columns: Columns, f: Filters) -> Any:
     """The articles a filter keeps, as a mask over ``columns``' articles."""
     if f.empty:
         return columns.keep(None)
+    # from the ids, not via kept_articles: a mask is a byte an article, a set of ids 50 or more
     return corpus.cached(("article-mask", f),
                          lambda: columns.keep(corpus.run(browse.article_ids, f)))
 
@@ -358,7 +365,7 @@ def latest_conflicts(corpus: Corpus, f: Filters, limit: int = 10) -> list[dict]:
     found = corpus.cached(("conflicts",), lambda: all_conflicts(corpus))
     if f.empty:
         return found[:limit]
-    kept = corpus.cached(("article-ids", f), lambda: frozenset(corpus.run(browse.article_ids, f)))
+    kept = kept_articles(corpus, f)
     return [r for r in found if r["article_id"] in kept][:limit]
 
 
@@ -394,8 +401,7 @@ def claims_data(corpus: Corpus, about: str, f: Filters, period: str) -> dict:
         rows = browse.filter_claim_rows(found, f)
         if f.q or f.type:  # filters on the article (words in it, an event type it reports)
             by_article = Filters(q=f.q, type=f.type)
-            kept = corpus.cached(("article-ids", by_article), lambda: frozenset(
-                corpus.run(browse.article_ids, by_article)))
+            kept = kept_articles(corpus, by_article)
             rows = [r for r in rows if r["article_id"] in kept]
         rows = [dict(r) for r in rows]
         estimates = queries.reconcile(rows, period)
