@@ -9,6 +9,7 @@ from itertools import product
 
 import pytest
 
+from conftest import EXAMPLE
 from test_web import build_corpus, make_client
 
 from newsgraph.corpus import browse
@@ -19,7 +20,9 @@ from newsgraph.corpus.store import connect
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory, pipeline):
-    db = build_corpus(tmp_path_factory.mktemp("columns"), pipeline, with_example=True)
+    # with the Kursk example where ../shared is there (more actors, places and claims)
+    db = build_corpus(tmp_path_factory.mktemp("columns"), pipeline,
+                      with_example=EXAMPLE.is_file())
     con = connect(db, read_only=True)
     yield db, con, Columns.load(con)
     con.close()
