@@ -7,6 +7,7 @@ import json
 from datetime import date
 from itertools import product
 
+import duckdb
 import pytest
 
 from conftest import EXAMPLE
@@ -126,3 +127,16 @@ def test_top_actors_equal_the_sql(store):
         for row in got:
             assert row["country"] in commonest(con, f, row["name"], row["type"], "country")
             assert row["sector"] in commonest(con, f, row["name"], row["type"], "sector")
+
+
+def test_columns_that_cannot_be_read_leave_the_figures_to_sql(store, monkeypatch):
+    db, con, _ = store
+
+    def broken(cur, max_rows=0):
+        raise duckdb.IOException("no columns today")
+
+    monkeypatch.setattr(Columns, "load", staticmethod(broken))
+    client = make_client(db, warm=False)
+    got = client.get("/api/overview?source=River%20Post").json()
+    assert got["counts"] == browse.counts(con, Filters(source="River Post"))
+    assert client.app.state.corpus._columns is None and client.app.state.corpus._columns_read

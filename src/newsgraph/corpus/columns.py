@@ -27,7 +27,9 @@ import numpy as np
 from .browse import ACTOR_TYPES, CLAIM_DATE, Filters
 from .queries import Rows, fetch
 
-MAX_ROWS = 5_000_000  # events + places + claims held at most (~150 MB); above it, SQL
+# rows (events, places, claims, entities) held at most: ~2.5 us a row to read (5 s), ~60 MB;
+# above it, SQL
+MAX_ROWS = 2_000_000
 EPOCH = date(1970, 1, 1)
 NO_DAY = np.iinfo(np.int32).min
 NO_CODE = -1

@@ -137,6 +137,7 @@ class Watchdog:
 
 
 WATCHDOG = Watchdog()
+COLUMNS_LOAD_LIMIT = 60.0  # seconds to read the in-memory columns (a store at MAX_ROWS: ~5)
 WARMING: list[threading.Thread] = []  # warm-up threads, waited for at exit
 
 
@@ -231,7 +232,16 @@ class Corpus:
         if not self._columns_read:
             with self._columns_lock:
                 if not self._columns_read:
-                    self._columns = self.run(Columns.load)
+                    # read once, at warm-up: a longer time limit than a query's (still
+                    # watched, so that an exit interrupts it)
+                    cur = self.cursor()
+                    token = self.watchdog.watch(COLUMNS_LOAD_LIMIT, cur.interrupt)
+                    try:
+                        self._columns = Columns.load(cur)
+                    except duckdb.Error:  # then every figure is SQL's, as for a large store
+                        self._columns = None
+                    finally:
+                        self.watchdog.done(token)
                     self._columns_read = True
         return self._columns
 
