@@ -140,3 +140,11 @@ def test_columns_that_cannot_be_read_leave_the_figures_to_sql(store, monkeypatch
     got = client.get("/api/overview?source=River%20Post").json()
     assert got["counts"] == browse.counts(con, Filters(source="River Post"))
     assert client.app.state.corpus._columns is None and client.app.state.corpus._columns_read
+
+
+def test_every_filter_is_one_the_columns_know():
+    # Article-level filters reach the columns through the ids SQL keeps; the event-level ones
+    # (browse.event_where) are applied again here. A new filter must be added to both places
+    # (and to every_filter above) before this passes.
+    assert set(Filters.__dataclass_fields__) == {
+        "since", "until", "source", "actor", "country", "type", "modality", "q"}
