@@ -41,9 +41,10 @@ _EVENTS = ("ev AS (SELECT (row_number() OVER (ORDER BY article_id, id) - 1)::INT
 _DAY = "coalesce(CAST({} - DATE '1970-01-01' AS INTEGER), -2147483648)"
 
 
-def _codes(values: Iterable) -> tuple[np.ndarray, list]:
-    """Small integer codes for the values (None -> -1) and the list they index."""
-    index: dict = {}
+def _codes(values: Iterable, index: Optional[dict] = None) -> tuple[np.ndarray, list]:
+    """Small integer codes for the values (None -> -1) and the list they index; pass the same
+    ``index`` to code two columns alike (the list then holds both columns' values)."""
+    index = {} if index is None else index
     out = []
     for v in values:
         if v is None:
@@ -141,17 +142,13 @@ class Columns:
         en_country, en_countries = _codes(r[3] for r in en)
         en_sector, sectors = _codes(r[4] for r in en)
         ev_type, types = _codes(r[2] for r in ev)
-        index: dict = {}
-        ev_modality = np.array([index.setdefault(r[3], len(index)) if r[3] is not None
-                                else NO_CODE for r in ev], dtype=np.int32)
-        cl_modality = np.array([index.setdefault(r[2], len(index)) if r[2] is not None
-                                else NO_CODE for r in cl], dtype=np.int32)
+        modality_codes: dict = {}  # events and claims share them
+        ev_modality, _ = _codes((r[3] for r in ev), modality_codes)
+        cl_modality, modalities = _codes((r[2] for r in cl), modality_codes)
         pl_country, countries = _codes(r[3] for r in pl)
-        where: dict = {}  # countries of event places and parties share codes
-        ev_country = np.array([where.setdefault(r[5], len(where)) if r[5] is not None
-                               else NO_CODE for r in ev], dtype=np.int32)
-        pa_country = np.array([where.setdefault(r[2], len(where)) if r[2] is not None
-                               else NO_CODE for r in parties], dtype=np.int32)
+        country_codes: dict = {}  # event places and parties share them
+        ev_country, _ = _codes((r[5] for r in ev), country_codes)
+        pa_country, party_countries = _codes((r[2] for r in parties), country_codes)
         pa_name, party_names = _codes(r[1] for r in parties)
         place_info: dict[int, tuple] = {}
         for r in pl:
@@ -162,7 +159,7 @@ class Columns:
             article_claims=np.array([r[3] for r in arts], dtype=np.int64),
             ev_art=np.array([r[0] for r in ev], dtype=np.int32),
             ev_day=np.array([r[1] for r in ev], dtype=np.int32), ev_type=ev_type, types=types,
-            ev_modality=ev_modality, modalities=list(index),
+            ev_modality=ev_modality, modalities=modalities,
             ev_geo=np.array([r[4] for r in ev], dtype=np.int64),
             pl_art=np.array([r[0] for r in pl], dtype=np.int32),
             pl_geo=np.array([r[1] for r in pl], dtype=np.int64), pl_country=pl_country,
@@ -174,7 +171,7 @@ class Columns:
             en_countries=en_countries, en_sector=en_sector, sectors=sectors,
             names_lower=[n.lower() for n in names],
             name_rank=np.argsort(np.argsort(np.array(names, dtype=object), kind="stable")),
-            ev_country=ev_country, party_countries=list(where),
+            ev_country=ev_country, party_countries=party_countries,
             pa_event=np.array([r[0] for r in parties], dtype=np.int64), pa_name=pa_name,
             party_names=[n.lower() for n in party_names], pa_country=pa_country,
             pa_acts=np.array([bool(r[3]) for r in parties], dtype=bool))

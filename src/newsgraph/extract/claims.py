@@ -574,15 +574,13 @@ class ClaimFinder:
             if t.pos_ in ("VERB", "AUX") or t.dep_ in ("ccomp", "xcomp", "advcl", "conj"):
                 return None  # the sentence goes on: the cue frames more than the clause before
         before = self.doc[cue.sent.start:comma]
-        heads = [t for t in before if t.head.i == t.i or not (before.start <= t.head.i < comma)]
-        clause = next((t for t in heads if t.pos_ in ("VERB", "AUX") and any(
-            c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)), None)
-        if clause is None:
-            verbs = [t for t in before if t.pos_ in ("VERB", "AUX") and any(
-                c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)]
-            if not verbs:
-                return None  # "Asked about it, Smith said." "In a statement, police said."
-            clause = verbs[0]
+        clauses = [t for t in before if t.pos_ in ("VERB", "AUX") and any(
+            c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)]
+        if not clauses:
+            return None  # "Asked about it, Smith said." "In a statement, police said."
+        # the clause heading the words before the comma, else the first with a subject
+        clause = next((t for t in clauses if not before.start <= t.head.i < comma or
+                       t.head.i == t.i), clauses[0])
         return before.start_char, before.end_char, clause
 
     def _extent(self, heads: list[Token]) -> tuple[int, int, Token]:
