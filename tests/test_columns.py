@@ -85,7 +85,7 @@ def test_a_store_too_large_to_hold_is_left_to_sql(store):
     db, con, _ = store
     assert Columns.load(con, max_rows=10) is None
     client = make_client(db, warm=False)
-    client.app.state.corpus._columns_read = True  # as if the store held too much
+    client.app.state.corpus.held["columns"] = None  # as if the store held too much
     for path, fn in (("/api/map?type=ASSAULT", lambda: browse.map_points(
             con, Filters(type="ASSAULT"), 500)), ("/api/timeline?source=River%20Post",
             lambda: browse.timeline(con, Filters(source="River Post")))):
@@ -101,7 +101,7 @@ def test_the_web_figures_come_from_the_columns(store):
         got = client.get("/api/timeline" + query).json()
         assert got == as_json(browse.timeline(con, f)), query
         assert client.get("/api/overview" + query).json()["counts"] == browse.counts(con, f)
-    assert client.app.state.corpus._columns is not None
+    assert client.app.state.corpus.held["columns"] is not None
 
 
 def commonest(con, f: Filters, name: str, type_: str, column: str) -> set:
@@ -139,7 +139,7 @@ def test_columns_that_cannot_be_read_leave_the_figures_to_sql(store, monkeypatch
     client = make_client(db, warm=False)
     got = client.get("/api/overview?source=River%20Post").json()
     assert got["counts"] == browse.counts(con, Filters(source="River Post"))
-    assert client.app.state.corpus._columns is None and client.app.state.corpus._columns_read
+    assert client.app.state.corpus.held == {"columns": None}
 
 
 def test_every_filter_is_one_the_columns_know():

@@ -106,3 +106,23 @@ def test_queries_read_the_parquet_folder(built):
     assert str(row["published"]) == "2024-03-08" and row["cluster_id"] == row["id"]
     with pytest.raises(queries.QueryError):
         queries.sql(out, "DROP VIEW articles")
+
+
+def test_article_records_read_from_the_parquet_folder(built):
+    # a view over Parquet has no rowid: the record is read in file order, as written
+    from newsgraph.corpus import browse
+    from newsgraph.corpus.record_rows import RecordRows
+    from newsgraph.corpus.store import read_record
+
+    db, out = connect(built[0], read_only=True), connect(built[1], read_only=True)
+    try:
+        held = RecordRows.load(out)
+        ids = [r[0] for r in db.execute("SELECT id FROM articles").fetchall()]
+        for article_id in ids:
+            want = read_record(db, article_id).to_dict()
+            assert read_record(out, article_id).to_dict() == want
+            assert held.read_record(article_id).to_dict() == want
+            assert held.article_extras(article_id) == browse.article_extras(out, article_id)
+        assert any(held.article_extras(i)["near_duplicates"] for i in ids)
+    finally:
+        db.close(), out.close()

@@ -35,7 +35,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import duckdb
 
@@ -729,14 +729,24 @@ def read_record(con: duckdb.DuckDBPyConnection, article_id: str) -> Record | Non
     """The record of one stored article, rebuilt from the tables (the inverse of writing it)."""
     def rows(table: str, where: str = "article_id = ?") -> list[dict]:
         # in the order written; sorted here, as an ORDER BY rowid costs DuckDB twice the scan
-        cur = con.execute(f'SELECT rowid, * FROM "{table}" WHERE {where}', [article_id])
+        try:
+            cur = con.execute(f'SELECT rowid, * FROM "{table}" WHERE {where}', [article_id])
+        except duckdb.BinderException:  # a view over Parquet: no rowid, read in file order
+            cur = con.execute(f'SELECT 0, * FROM "{table}" WHERE {where}', [article_id])
         names = [d[0] for d in cur.description][1:]
         return [dict(zip(names, r[1:])) for r in sorted(cur.fetchall(), key=lambda r: r[0])]
 
     found = rows("articles", "id = ?")
-    if not found:
-        return None
-    article = found[0]
+    return record_from_rows(found[0], rows) if found else None
+
+
+RECORD_TABLES = ("articles", *ITEM_LISTS, "mentions")
+"""The tables an article's record is rebuilt from."""
+
+
+def record_from_rows(article: dict, rows: Callable[[str], list[dict]]) -> Record:
+    """A record from its article's row and ``rows(table)``, the article's rows of each item
+    table in the order written (fresh dicts: they are changed here)."""
     if isinstance(article.get("published"), date):
         article["published"] = article["published"].isoformat()
     data: dict[str, Any] = {"article": article}

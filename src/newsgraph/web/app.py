@@ -40,6 +40,7 @@ from .. import __version__
 from ..corpus import browse, export, output, queries
 from ..corpus.browse import Filters
 from ..corpus.columns import Columns
+from ..corpus.record_rows import RecordRows
 from ..corpus.store import StoreError, connect, read_record
 from . import charts, highlight
 from .templating import make_env, query_string
@@ -137,7 +138,7 @@ class Watchdog:
 
 
 WATCHDOG = Watchdog()
-COLUMNS_LOAD_LIMIT = 60.0  # seconds to read the in-memory columns (a store at MAX_ROWS: ~5)
+HOLD_LOAD_LIMIT = 60.0  # seconds to read what is held in memory (a store at its limits: ~5)
 WARMING: list[threading.Thread] = []  # warm-up threads, waited for at exit
 
 
@@ -176,9 +177,8 @@ class Corpus:
         self.cache_size = cache_size
         self.flights: dict[tuple, threading.Event] = {}
         self.lock = threading.Lock()
-        self._columns: Optional[Columns] = None
-        self._columns_read = False
-        self._columns_lock = threading.Lock()
+        self.held: dict[str, Any] = {}  # what is read into memory once: see _held
+        self._held_lock = threading.Lock()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self.local, "cursor", None)
@@ -227,23 +227,30 @@ class Corpus:
                     done.set()
 
     def columns(self) -> Optional[Columns]:
-        """The in-memory columns the per-filter figures add up (read once: the data cannot
-        change while the store is open read-only); None for a store too large to hold."""
-        if not self._columns_read:
-            with self._columns_lock:
-                if not self._columns_read:
-                    # read once, at warm-up: a longer time limit than a query's (still
-                    # watched, so that an exit interrupts it)
+        """The in-memory columns the per-filter figures add up; None for a store too large to
+        hold (or whose columns cannot be read: then every figure is SQL's)."""
+        return self._held("columns", Columns.load)
+
+    def record_rows(self) -> Optional[RecordRows]:
+        """Every article's record rows in memory (article pages without a query); None for a
+        store too large to hold."""
+        return self._held("record_rows", RecordRows.load)
+
+    def _held(self, name: str, load: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
+        # read once, at warm-up (the data cannot change while the store is open read-only),
+        # under a longer time limit than a query's (still watched, so that an exit stops it)
+        if name not in self.held:
+            with self._held_lock:
+                if name not in self.held:
                     cur = self.cursor()
-                    token = self.watchdog.watch(COLUMNS_LOAD_LIMIT, cur.interrupt)
+                    token = self.watchdog.watch(HOLD_LOAD_LIMIT, cur.interrupt)
                     try:
-                        self._columns = Columns.load(cur)
-                    except duckdb.Error:  # then every figure is SQL's, as for a large store
-                        self._columns = None
+                        self.held[name] = load(cur)
+                    except duckdb.Error:
+                        self.held[name] = None
                     finally:
                         self.watchdog.done(token)
-                    self._columns_read = True
-        return self._columns
+        return self.held[name]
 
     def release_cursor(self) -> None:
         """Close this thread's cursor (a thread that ends frees it otherwise, maybe while
@@ -451,13 +458,16 @@ def search_data(corpus: Corpus, f: Filters, page: int, size: int) -> dict:
 
 def article_data(corpus: Corpus, article_id: str, span: Optional[tuple[int, int]]) -> dict:
     def compute() -> dict:
-        record = corpus.run(read_record, article_id)
+        held = corpus.record_rows()
+        record = (corpus.run(read_record, article_id) if held is None
+                  else held.read_record(article_id))
         if record is None:
             raise HTTPException(404, f"no article {article_id}")
         if span and not (0 <= span[0] < span[1] <= len(record.article.text)):
             raise BadParam(f"hl: {span[0]}-{span[1]} is outside the text "
                            f"(0-{len(record.article.text)})")
-        extras = corpus.run(browse.article_extras, article_id)
+        extras = (corpus.run(browse.article_extras, article_id) if held is None
+                  else held.article_extras(article_id))
         return {"record": record, "extras": extras, "hl": span}
     return corpus.cached(("article", article_id, span), compute)
 
@@ -930,6 +940,7 @@ def _warm(corpus: Corpus, env: Any) -> None:
         charts.basemap_svg()  # the world's outlines, read from their files once
         facets_data(corpus)
         corpus.columns()
+        corpus.record_rows()
         overview_data(corpus, Filters())
     except Exception:  # a warm-up is only a head start: the request will say what is wrong
         pass
