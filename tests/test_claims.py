@@ -408,3 +408,49 @@ def test_fixed_phrases_with_said_report_nothing(claims_pipeline):
     assert said_by(claims_pipeline, text, "reported") == [
         ("voters", "say"), ("She", "called"), ("the minister", "said")]
     assert said_by(claims_pipeline, text, "quote") == [("she", "noted")]
+
+
+def test_a_subject_lost_in_a_long_apposition_is_found(claims_pipeline):
+    # the parser makes "rabbi" a verb, or hangs the name off the opening phrase: "said" is
+    # left without a subject, and the words before its comma name the speaker
+    text = ("Boycott.\n\nJeffrey Salkin, a Hollywood, Fla., rabbi helping to organize the "
+            "boycott, said he and other rabbis were alarmed about the rhetoric.\n\n"
+            "As a part of his plea, Marcel Lehel Lazar, 44, said that he victimized nearly 100 "
+            "Americans.\n\nIn addition to Mr. Regalado, two Republican members of Congress "
+            "from Florida, Ileana Ros-Lehtinen and Carlos Curbelo, have said they will not back "
+            "Mr. Trump.\n")
+    _, found = claims_of(claims_pipeline, text)
+    reported = [(c.source_text, text[c.start:c.end]) for k, _, c in found if k == "reported"]
+    assert reported == [
+        ("Jeffrey Salkin, a Hollywood, Fla., rabbi helping to organize the boycott",
+         "he and other rabbis were alarmed about the rhetoric"),
+        ("Marcel Lehel Lazar, 44", "that he victimized nearly 100 Americans"),
+        ("two Republican members of Congress from Florida, Ileana Ros-Lehtinen and Carlos "
+         "Curbelo", "they will not back Mr. Trump")]
+
+
+def test_said_in_a_statement_that_and_a_passive_verb_s_subject(claims_pipeline):
+    # the that-clause hangs off "statement" / "messages" in the parse; "said" joined to a
+    # passive verb is said by that verb's subject; a relative clause is no content
+    text = ("Nice.\n\nJason Kander, who is running against Roy Blunt, said in a statement that "
+            "Washington dysfunction has stopped Congress.\n\nChristian Estrosi, a former mayor "
+            "of Nice, said in one of a series of Twitter messages that the truck was carrying "
+            "arms.\n\nBy the end of the day, Mr. Trump was forced into damage control and said "
+            "that his words had been misconstrued.\n\nThe ministry said in a statement that was "
+            "released on Monday it would act.\n")
+    _, found = claims_of(claims_pipeline, text)
+    reported = [(c.source_text, text[c.start:c.end]) for k, _, c in found if k == "reported"]
+    assert reported == [
+        ("Jason Kander, who is running against Roy Blunt",
+         "that Washington dysfunction has stopped Congress"),
+        ("Christian Estrosi, a former mayor of Nice", "that the truck was carrying arms"),
+        ("Mr. Trump", "that his words had been misconstrued"),
+        ("The ministry", "it would act")]
+
+
+def test_according_to_inside_a_quote_stays_inside_it(claims_pipeline):
+    # the reported claim holds the quote; the inner "according to" claim stays within the
+    # quote and, nested, is not a claim of the article's
+    text = ('Attack.\n\nEstrosi told French television channel BFM TV that "the driver fired '
+            'on the crowd, according to the police who killed him."\n')
+    assert said_by(claims_pipeline, text, "reported") == [("Estrosi", "told")]

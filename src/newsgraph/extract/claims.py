@@ -41,6 +41,7 @@ from . import Context, claim_model, registry
 
 _LEX = modality.lexicon()
 SPEECH = _LEX["speech"]
+MAX_NAME_BEFORE = 40  # words of a lost subject's apposition (name_before)
 FINDING = _LEX["finding"]
 COGNITION = _LEX["cognition"]
 STANCE = _LEX["stance"]
@@ -357,6 +358,37 @@ class ClaimFinder:
         # resolve() finds X inside it, as the head noun is no entity.
         return self.subject_words(subj)
 
+    def name_before(self, cue: Token) -> Span | None:
+        """The subject the parser lost in a long apposition: "Jeffrey Salkin, a Hollywood,
+        Fla., rabbi helping to organize the boycott, said ..." (parsed with "rabbi" as a verb),
+        "As part of his plea, Marcel Lazar, 44, said ...". A saying verb with no subject that
+        follows a comma takes the words up to that comma from the sentence's start, or from
+        its first comma, when they are a noun phrase that names someone."""
+        doc, sent = self.doc, cue.sent
+        comma = cue.i - 1  # "..., said", "..., have also said"
+        while comma > sent.start and doc[comma].dep_ in ("aux", "neg", "advmod") and \
+                doc[comma].head.i == cue.i:
+            comma -= 1
+        if lemma_of(cue) not in _SAYING or cue.dep_ != "ROOT" or comma < sent.start + 1 or \
+                doc[comma].text != "," or any(
+                c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in cue.children):
+            return None
+        starts = [sent.start] + [t.i + 1 for t in doc[sent.start:comma] if t.text == ","][:1]
+        for first in starts:
+            words = doc[first:comma]
+            if not 0 < len(words) <= MAX_NAME_BEFORE:
+                continue
+            # a noun phrase that names someone: "Senator Harry Reid, the minority leader",
+            # "two Republican members of Congress from Florida, Ileana Ros-Lehtinen and ..."
+            if words[0].pos_ not in ("PROPN", "NOUN", "NUM", "DET", "ADJ") or any(
+                    t.text in _BREAKS for t in words):
+                continue
+            if words[0].pos_ == "PROPN" or any(
+                    ent.type in ("PERSON", "ORG", "NORP")
+                    for _s, _e, ent in self.mentions.within(words.start_char, words.end_char)):
+                return words
+        return None
+
     def subject_words(self, subj: Token) -> Span:
         """The subject phrase with its appositions and relative clauses ("Chris Cox, who runs
         the lobbying arm,": quote corpora mark the whole phrase), without a home after a comma
@@ -403,6 +435,13 @@ class ClaimFinder:
         if cue.dep_ == "pcomp" and head.pos_ == "ADP" and head.head is not head:
             head = head.head
         if cue.dep_ in ("conj", "advcl", "xcomp", "pcomp") and head is not cue:
+            if cue.dep_ == "conj" and cue.tag_ in ("VBD", "VBZ", "VBP") and not any(
+                    c.dep_ == "nsubj" for c in head.children):
+                # "Trump was forced into damage control and said ...": the passive verb's
+                # subject is the speaker of the active one joined to it
+                passive = [c for c in head.children if c.dep_ == "nsubjpass"]
+                if passive:
+                    return self.subject_words(passive[0])
             if head.pos_ in ("VERB", "AUX", "ADJ"):
                 return self.source_phrase(head, depth + 1)
             if head.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -461,17 +500,25 @@ class ClaimFinder:
         source = self.source_phrase(cue)
         if source is None:
             source = self.model_source(cue)
+        if source is None:
+            source = self.name_before(cue)
         entity = self.resolve(source, cue.idx) if source is not None else None
         return Attribution(words, source, entity)
 
     def content_of(self, cue: Token) -> tuple[int, int, Token] | None:
         """What a cue introduces: (start, end, head) of its clausal complement, of the to-clause
         of an intent verb, or of the objects of a stance verb; None when it has none."""
-        for child in cue.children:
-            if child.dep_ == "ccomp":
-                return self._extent_after(cue, [child])
+        comps = [c for c in cue.children if c.dep_ == "ccomp"]
+        if comps:
+            # one before and one after the cue: the one before is a subject the parser took
+            # for a clause ("Jeffrey Salkin, a ... rabbi helping ..., said he ...")
+            after = [c for c in comps if c.i > cue.i]
+            return self._extent_after(cue, after[:1] if len(comps) > 1 and after else comps[:1])
         lemma = lemma_of(cue)
         children = list(cue.children)
+        said_in = self.clause_in_prep(cue)
+        if said_in is not None:
+            return said_in
         # passive with its agent: "The move was first reported by MSNBC"
         if any(c.dep_ == "agent" for c in children):
             subj = [c for c in children if c.dep_ == "nsubjpass"]
@@ -526,6 +573,25 @@ class ClaimFinder:
                 parts = [c for c in parts if c.dep_ != "dobj"]
             if parts:
                 return self._extent_after(cue, parts)
+        return None
+
+    def clause_in_prep(self, cue: Token) -> tuple[int, int, Token] | None:
+        """The that-clause of "said in a statement that ...", "wrote in one of a series of
+        messages that ...": the parser hangs it off the noun as a relative clause, but it has
+        a subject of its own after "that" (a relative clause's "that" is its subject)."""
+        if lemma_of(cue) not in SPEECH | FINDING:
+            return None
+        for prep in cue.children:
+            if prep.dep_ != "prep" or prep.i < cue.i or prep.lower_ not in ("in", "on", "at"):
+                continue
+            for tok in prep.subtree:
+                if tok.dep_ not in ("acl", "relcl", "ccomp") or tok.pos_ not in ("VERB", "AUX"):
+                    continue
+                first = tok.left_edge
+                if first.lower_ == "that" and first.dep_ == "mark" and any(
+                        c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children):
+                    last = tok.right_edge
+                    return first.idx, last.idx + len(last), tok
         return None
 
     def discourse_marker(self, tok: Token) -> bool:
@@ -1155,8 +1221,12 @@ class ClaimFinder:
         sent = tok.sent
         phrase_lo = tok.idx
         phrase_hi = source.end_char
-        left = (sent.start_char, phrase_lo)
-        right = (phrase_hi, sent.end_char)
+        lo_bound, hi_bound = sent.start_char, sent.end_char
+        q = self.quote_at(tok.idx)
+        if q is not None and q.start <= tok.idx:  # '"The driver fired, according to police."'
+            lo_bound, hi_bound = max(lo_bound, q.start), min(hi_bound, q.end)
+        left = (lo_bound, phrase_lo)
+        right = (phrase_hi, max(phrase_hi, hi_bound))
         lo, hi = max(left, right, key=lambda r: len(self.text[r[0]:r[1]].strip(" ,.;")))
         if not self.text[lo:hi].strip(" ,.;"):
             return
