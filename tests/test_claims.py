@@ -454,3 +454,18 @@ def test_according_to_inside_a_quote_stays_inside_it(claims_pipeline):
     text = ('Attack.\n\nEstrosi told French television channel BFM TV that "the driver fired '
             'on the crowd, according to the police who killed him."\n')
     assert said_by(claims_pipeline, text, "reported") == [("Estrosi", "told")]
+
+
+def test_a_speaker_named_after_the_cue_between_or_after_quotes(claims_pipeline):
+    # the parse gives "said" no subject: the name after it, with its apposition and relative
+    # clause, is the speaker; a relative clause about the speaker reports nothing of the quote
+    text = ('Jobs.\n\n"The risk," said Edward Leamer, an economist, "is that we are going to be '
+            'attracting workers."\n\n"What\'s shaping up is a battle for the ages," said David '
+            'Brock, a Clinton confidant who heads the pro-Clinton super PAC Correct the '
+            'Record.\n\n"He did try to intimidate me," said O\'Donnell, who wrote about the '
+            'visit in the book.\n')
+    assert said_by(claims_pipeline, text, "quote") == [
+        ("Edward Leamer, an economist", "said"),
+        ("David Brock, a Clinton confidant who heads the pro-Clinton super PAC Correct the "
+         "Record", "said"),
+        ("O'Donnell", "said")]

@@ -97,6 +97,7 @@ _FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our"})
 TURN_SENTENCES = 4
 # At most this many words between a quote and its cue for the words alone to name the speaker.
 SPEAKER_AFTER_WORDS = 10
+SPEAKER_AFTER_NAME = 30  # words of a name with its apposition after "said" (speaker_after_cue)
 # Verbs that with "back" answer in words: "“...,” Trump shot back".
 _RETORTS = frozenset({"shoot", "fire", "hit", "snap", "push"})
 # A name and a colon ending the text before a quote's opening mark, at a line's start, after a
@@ -123,6 +124,7 @@ _MARKS = re.compile(r"''|[\"“”„«»]|(?<![\w])‘|’(?![\w])|\n[ \t]*\n")
 
 
 _CLOSING = frozenset('"”»’')
+_QUOTE_MARKS = frozenset(['"', "“", "”", "„", "«", "»", "''", "``"])
 
 
 def find_quotes(text: str) -> list[Quote]:
@@ -624,8 +626,8 @@ class ClaimFinder:
         if any(c.dep_ in ("ccomp", "xcomp", "csubj") for c in children):
             return None
         subj = [c for c in children if c.dep_ == "nsubj" and c.i < cue.i]
-        if not subj:
-            return None
+        if not subj or subj[0].lower_ in _RELATIVE:
+            return None  # "..., said O'Donnell, who wrote about it": a clause about the name
         comma = subj[0].left_edge.i - 1
         if comma <= cue.sent.start or self.doc[comma].text != ",":
             return None
@@ -779,8 +781,10 @@ class ClaimFinder:
         while words and words[0].text == ",":
             words = words[1:]
         cue_at = next((n for n, t in enumerate(words) if self.says_beside_quote(t)), None)
-        if cue_at is None or cue_at == 0:
+        if cue_at is None:
             return None
+        if cue_at == 0:
+            return self.speaker_after_cue(words[0])
         name = words[:cue_at]
         while name and name[-1].text == ",":
             name = name[:-1]
@@ -798,6 +802,35 @@ class ClaimFinder:
                 self.doc[cue.i + 1].lower_ == "back" and self.doc[cue.i + 1] not in said:
             said.append(self.doc[cue.i + 1])  # "shot back"
         return Attribution(said, source, self.resolve(source, cue.idx))
+
+    def speaker_after_cue(self, cue: Token) -> Attribution | None:
+        """The speaker named after the cue that follows a quote ("“The risk,” said Edward
+        Leamer, an economist, “is that ...”", "“...,” said David Brock, a Clinton confidant who
+        heads a super PAC."), when the parse gave the cue no subject: the noun phrase from the
+        cue to the next quote mark or the sentence's end, its relative clause included."""
+        name: list[Token] = []
+        relative = False
+        for tok in self.doc[cue.i + 1:min(len(self.doc), cue.i + 2 + SPEAKER_AFTER_NAME)]:
+            if tok.is_space and "\n" in tok.text or tok.text in _QUOTE_MARKS or \
+                    tok.text in _BREAKS or tok.text in (".", "!", "?", ";", ":") or \
+                    tok.sent.start != cue.sent.start and tok.sent.start > cue.i:
+                break
+            if name and (tok.tag_ in ("WP", "WDT") or tok.lower_ in _RELATIVE and
+                         name[-1].text == ","):
+                relative = True  # "a Clinton confidant who heads ...": part of the name
+            if tok.pos_ in ("VERB", "AUX") and not tok.is_title and not relative:
+                return None  # "said he would ...": a clause, not a name
+            name.append(tok)
+        else:
+            return None  # longer than a name
+        while name and (name[-1].text == "," or name[-1].is_space):
+            name.pop()
+        if not name or name[0].pos_ not in ("PROPN", "DET", "ADJ", "NOUN") or \
+                not any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "NORP")
+                        for t in name):
+            return None
+        source = self.doc[name[0].i:name[-1].i + 1]
+        return Attribution([cue], source, self.resolve(source, cue.idx))
 
     def says_beside_quote(self, tok: Token) -> bool:
         """A verb that, right after a quote and its speaker, says the quote was spoken: a
@@ -889,6 +922,10 @@ class ClaimFinder:
             att = self.attribution(tok)
             if att.source is not None:
                 return att
+            if tok.i > 0 and self.doc[tok.i - 1].text in _QUOTE_MARKS:
+                after = self.speaker_after_cue(tok)  # '“The risk,” said X, an economist, “is'
+                if after is not None:
+                    return after
         return None
 
     def candidates(self) -> list[int]:
