@@ -96,7 +96,7 @@ _FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our"})
 # Sentences of an earlier speaker's turn that a cue-less quote may continue.
 TURN_SENTENCES = 4
 # At most this many words between a quote and its cue for the words alone to name the speaker.
-SPEAKER_AFTER_WORDS = 10
+SPEAKER_AFTER_WORDS = 24
 SPEAKER_AFTER_NAME = 30  # words of a name with its apposition after "said" (speaker_after_cue)
 # Verbs that with "back" answer in words: "“...,” Trump shot back".
 _RETORTS = frozenset({"shoot", "fire", "hit", "snap", "push"})
