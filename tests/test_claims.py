@@ -418,7 +418,8 @@ def test_a_subject_lost_in_a_long_apposition_is_found(claims_pipeline):
             "As a part of his plea, Marcel Lehel Lazar, 44, said that he victimized nearly 100 "
             "Americans.\n\nIn addition to Mr. Regalado, two Republican members of Congress "
             "from Florida, Ileana Ros-Lehtinen and Carlos Curbelo, have said they will not back "
-            "Mr. Trump.\n")
+            "Mr. Trump.\n\nSpeaker Paul D. Ryan, the nation's highest-ranking Republican, on "
+            "Tuesday called Donald J. Trump's remarks about a Latino judge racist.\n")
     _, found = claims_of(claims_pipeline, text)
     reported = [(c.source_text, text[c.start:c.end]) for k, _, c in found if k == "reported"]
     assert reported == [
@@ -426,7 +427,9 @@ def test_a_subject_lost_in_a_long_apposition_is_found(claims_pipeline):
          "he and other rabbis were alarmed about the rhetoric"),
         ("Marcel Lehel Lazar, 44", "that he victimized nearly 100 Americans"),
         ("two Republican members of Congress from Florida, Ileana Ros-Lehtinen and Carlos "
-         "Curbelo", "they will not back Mr. Trump")]
+         "Curbelo", "they will not back Mr. Trump"),
+        ("Speaker Paul D. Ryan, the nation's highest-ranking Republican",
+         "Donald J. Trump's remarks about a Latino judge racist")]
 
 
 def test_said_in_a_statement_that_and_a_passive_verb_s_subject(claims_pipeline):

@@ -367,13 +367,23 @@ class ClaimFinder:
         follows a comma takes the words up to that comma from the sentence's start, or from
         its first comma, when they are a noun phrase that names someone."""
         doc, sent = self.doc, cue.sent
-        comma = cue.i - 1  # "..., said", "..., have also said"
-        while comma > sent.start and doc[comma].dep_ in ("aux", "neg", "advmod") and \
-                doc[comma].head.i == cue.i:
-            comma -= 1
-        if lemma_of(cue) not in _SAYING or cue.dep_ != "ROOT" or comma < sent.start + 1 or \
-                doc[comma].text != "," or any(
+        # a sentence left without a verb: the parser made the cue a relative clause of the
+        # name ("Speaker Paul D. Ryan, the ..., on Tuesday called ...")
+        fragment = cue.dep_ == "relcl" and cue.head.dep_ == "ROOT" and \
+            cue.head.pos_ in ("PROPN", "NOUN") and not any(
+                c.tag_ in ("WP", "WDT") or c.dep_ == "mark" for c in cue.children)
+        if lemma_of(cue) not in _SAYING or not (cue.dep_ == "ROOT" or fragment) or any(
                 c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in cue.children):
+            return None
+        # the comma before the cue, with nothing between but the cue's own auxiliaries and
+        # short modifiers: "..., said", "..., have also said", "..., on Tuesday called"
+        comma = cue.i - 1
+        while comma > sent.start and doc[comma].text != "," and cue.i - comma <= 4:
+            comma -= 1
+        if comma < sent.start + 1 or doc[comma].text != "," or any(
+                not (t.head.i == cue.i and t.dep_ in ("aux", "neg", "advmod", "prep", "npadvmod"))
+                and not (t.head.i > comma and t.head.head.i == cue.i and t.dep_ == "pobj")
+                for t in doc[comma + 1:cue.i]):
             return None
         starts = [sent.start] + [t.i + 1 for t in doc[sent.start:comma] if t.text == ","][:1]
         for first in starts:
