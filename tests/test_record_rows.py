@@ -3,18 +3,21 @@ give (store.read_record, browse.article_extras), and the web's article pages use
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from test_web import ARTICLES, build_corpus, make_client
 
 from newsgraph.corpus import browse, ingest
+from newsgraph.corpus.browse import Filters
 from newsgraph.corpus.record_rows import RecordRows
 from newsgraph.corpus.store import connect, read_record
 
-WIRE = ("Floods cut the coast road\n\nHeavy rain flooded the coast road north of the port on "
-        "Thursday, cutting off three villages and forcing about 400 families from their homes, "
-        "the regional emergency service said. Rescue teams in boats reached the villages in the "
-        "afternoon and moved older residents to a school on higher ground, where volunteers "
+WIRE = ("Shelling cuts the coast road\n\nRussian forces shelled Kharkiv on Thursday, killing 12 "
+        "civilians and cutting off three villages, and forcing about 400 families from their "
+        "homes, the regional emergency service said. Rescue teams in boats reached the villages "
+        "in the afternoon and moved older residents to a school on higher ground, where volunteers "
         "handed out blankets and food. The service said the water was expected to fall slowly "
         "over the weekend, but warned drivers to stay off the road until engineers had checked ")
 
@@ -34,6 +37,15 @@ def store(tmp_path_factory, pipeline):
                                  "Edit Desk": ("edited-2023-03-10.txt", "both bridges")}.items():
         (folder / name).write_text(WIRE + last + ".\n", encoding="utf-8")
         ingest([folder / name], db=db, pipeline=pipeline, source=outlet)
+    # the wire story read again elsewhere (a copy), and another outlet's report of the shelling
+    (folder / "again" / "wire-2023-03-10.txt").write_text(WIRE + "the two bridges.\n",
+                                                          encoding="utf-8")
+    ingest([folder / "again" / "wire-2023-03-10.txt"], db=db, pipeline=pipeline,
+           source="Copy Desk")
+    (folder / "other-2023-03-11.txt").write_text(
+        "Kharkiv shelled\n\nRussian forces shelled Kharkiv on Friday, killing 3 people, the "
+        "mayor said.\n", encoding="utf-8")
+    ingest([folder / "other-2023-03-11.txt"], db=db, pipeline=pipeline, source="Other Post")
     con = connect(db, read_only=True)
     yield db, con
     con.close()
@@ -69,3 +81,37 @@ def test_a_store_too_large_to_hold_keeps_the_queries(store):
     assert got[0].json() == got[1].json()
     assert held.app.state.corpus.held["record_rows"] is not None
     assert queried.get("/article/" + "0" * 16).status_code == 404
+
+
+def test_search_pages_equal_the_queries(store):
+    db, con = store
+    held = RecordRows.load(con)
+    facets = browse.facets(con)
+    filters = ([Filters()] + [Filters(source=s) for s in facets["sources"]]
+               + [Filters(q=w) for w in ("families", "Sylhet", "zz")]
+               + [Filters(type=t) for t in facets["types"]]
+               + [Filters(since=date(2023, 3, 7)), Filters(until=date(2023, 3, 7))])
+    for f in filters:
+        kept = None if f.empty else set(browse.article_ids(con, f))
+        for page, size in ((1, 20), (1, 2), (2, 2), (9, 2)):
+            assert held.search(kept, f.q, page, size) == browse.search(con, f, page, size), f
+    # and the web's search page says the same
+    client = make_client(db, warm=False)
+    got = client.get("/api/search?source=River%20Post&size=2").json()["results"]
+    want = browse.search(con, Filters(source="River Post"), 1, 2)
+    assert got["total"] == want["total"] and [a["id"] for a in got["articles"]] == [
+        a["id"] for a in want["articles"]]
+
+
+def test_every_event_page_equals_the_queries(store):
+    _, con = store
+    held = RecordRows.load(con)
+    keys = con.execute("SELECT article_id, id FROM events").fetchall()
+    assert len(keys) >= 5
+    others = 0
+    for article_id, event_id in keys:
+        want = browse.event(con, article_id, event_id)
+        assert held.event(article_id, event_id) == want, (article_id, event_id)
+        others += len(want["same_event"]) + len(want["near_duplicates"]) + len(want["copies"])
+    assert others >= 3, "events reported elsewhere: same event, copies, near-duplicates"
+    assert held.event(keys[0][0], "no-such-event") is None

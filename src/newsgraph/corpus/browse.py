@@ -358,7 +358,11 @@ def event_rows(con: duckdb.DuckDBPyConnection, where: Sequence[str], params: Seq
     date, actors' and recipients' names, place, dead and injured, outlet; ``order`` names
     output columns."""
     limit = max(0, min(limit, MAX_ROWS))
-    return fetch(con, f"""
+    return fetch(con, f"""{EVENT_ROWS} {_where(where)} ORDER BY {order} LIMIT ? OFFSET ?""",
+                 list(params) + [limit, offset])
+
+
+EVENT_ROWS = """
         SELECT v.article_id, v.id AS event_id, v.date, v.time_value, v.type, v.mode, v.modality,
                v.text AS trigger, v.start, v."end", v.sentence, v.sentence_text, v.geonameid,
                v.place_name AS place, v.place_country AS country, v.lat, v.lon,
@@ -366,9 +370,8 @@ def event_rows(con: duckdb.DuckDBPyConnection, where: Sequence[str], params: Seq
                v.actor_names AS actors, v.recipient_names AS recipients, v.dead_n AS dead,
                v.injured_n AS injured
         FROM event_facts v
-        JOIN articles a ON a.id = v.article_id
-        {_where(where)}
-        ORDER BY {order} LIMIT ? OFFSET ?""", list(params) + [limit, offset])
+        JOIN articles a ON a.id = v.article_id"""
+"""The rows :func:`event_rows` lists (before its conditions)."""
 
 
 def events(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 50, offset: int = 0) -> Rows:
@@ -396,10 +399,11 @@ def event(con: duckdb.DuckDBPyConnection, article_id: str, event_id: str,
             order="date, outlet, article_id, start", limit=200)
     cluster = fetch(con, """SELECT b.id AS article_id, b.source AS outlet, b.published, b.title
                             FROM articles b WHERE b.cluster_id = ? AND b.id <> ?
-                            ORDER BY b.published NULLS LAST LIMIT 100""",
+                            ORDER BY b.published NULLS LAST, b.id LIMIT 100""",
                     [ev["cluster_id"], article_id])
     copies = fetch(con, "SELECT source AS outlet, published, title, url, read_from "
-                        "FROM article_copies WHERE article_id = ? LIMIT 100", [article_id])
+                        "FROM article_copies WHERE article_id = ? ORDER BY published NULLS LAST "
+                        "LIMIT 100", [article_id])
     outlets = sorted({r["outlet"] or "?" for r in [ev] + same + cluster + copies})
     return {"event": ev, "same_event": same, "near_duplicates": cluster, "copies": copies,
             "outlets": outlets}

@@ -13,18 +13,22 @@ compares them on every article).
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Optional
+from datetime import date, timedelta
+from typing import Collection, Optional
 
 import duckdb
 
 from ..record import Record
+from .browse import EVENT_ROWS, snippet
 from .queries import fetch
 from .store import RECORD_TABLES, record_from_rows
 
 # rows held at most (~0.7 KB each as Python tuples: ~200 MB at the limit); above it, SQL
 MAX_ROWS = 300_000
+SEARCH_COUNTS = {"claims": "claims", "events": "events", "actors": "entities"}  # article_facts
+SNIPPET_SOURCE = 4000  # characters a search snippet is cut from, as browse.search reads them
 EXTRAS_LIMIT = 100  # copies and near-duplicates listed, as browse.article_extras
+SAME_EVENT_LIMIT = 200  # other reports of an event listed, as browse.event
 COPY_FIELDS = ("read_from", "url", "source", "published", "title")
 DUPLICATE_FIELDS = ("id", "title", "source", "published")
 
@@ -33,11 +37,21 @@ class RecordRows:
     """Each record table's rows by article id, in the order written."""
 
     def __init__(self, names: dict[str, list[str]], rows: dict[str, dict[str, list[tuple]]],
-                 copies: dict[str, list[dict]], clusters: dict[str, list[str]]):
+                 copies: dict[str, list[dict]], clusters: dict[str, list[str]],
+                 events: list[dict]):
         self.names = names
         self.rows = rows
-        self.copies = copies
+        self.copies = copies  # each article's, in the order read
         self.clusters = clusters
+        self.events = {(e["article_id"], e["event_id"]): e for e in events}
+        self.events_by_place: dict[tuple, list[dict]] = {}
+        for e in events:
+            if e["geonameid"] is not None and e["date"] is not None:
+                self.events_by_place.setdefault((e["type"], e["geonameid"]), []).append(e)
+        at = self.article_columns
+        # browse.search's order: newest first (undated last), then by id
+        self.newest_first = sorted(rows["articles"], key=lambda i: (
+            _later(rows["articles"][i][0][at["published"]], newest=True), i))
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection,
@@ -65,15 +79,37 @@ class RecordRows:
         for r in fetch(con, "SELECT article_id, " + ", ".join(COPY_FIELDS)
                        + " FROM article_copies"):
             copies.setdefault(r.pop("article_id"), []).append(r)
-        for found in copies.values():
-            found.sort(key=lambda r: _later(r["published"]))
         at = {n: i for i, n in enumerate(names["articles"])}
         clusters: dict[str, list[str]] = {}
         for article_id, (row,) in rows["articles"].items():
             clusters.setdefault(row[at["cluster_id"]], []).append(article_id)
         for members in clusters.values():
             members.sort(key=lambda i: (_later(rows["articles"][i][0][at["published"]]), i))
-        return cls(names, rows, copies, clusters)
+        events = fetch(con, EVENT_ROWS)
+        return cls(names, rows, copies, clusters, events)
+
+    @property
+    def article_columns(self) -> dict[str, int]:
+        return {n: i for i, n in enumerate(self.names["articles"])}
+
+    def search(self, kept: Optional[Collection[str]], q: Optional[str], page: int,
+               size: int) -> dict:
+        """As :func:`browse.search`, for the articles ``kept`` (None: all): one page, newest
+        first, with the total."""
+        order = self.newest_first if kept is None else [
+            i for i in self.newest_first if i in kept]
+        at = self.article_columns
+        rows = []
+        for article_id in order[(page - 1) * size:page * size]:
+            a = self.rows["articles"][article_id][0]
+            text = a[at["text"]] or ""
+            rows.append({
+                "id": article_id, "title": a[at["title"]], "source": a[at["source"]],
+                "published": a[at["published"]], "url": a[at["url"]], "chars": len(text),
+                "seen": a[at["seen"]],
+                **{k: len(self.rows[t].get(article_id, ())) for k, t in SEARCH_COUNTS.items()},
+                "snippet": snippet(text[:SNIPPET_SOURCE], q)})
+        return {"total": len(order), "page": page, "size": size, "articles": rows}
 
     def _dicts(self, table: str, article_id: str) -> list[dict]:
         names = self.names[table]
@@ -88,18 +124,50 @@ class RecordRows:
 
     def article_extras(self, article_id: str) -> dict:
         """As :func:`browse.article_extras`."""
-        copies = [dict(r) for r in self.copies.get(article_id, ())[:EXTRAS_LIMIT]]
         near = []
-        found = self._dicts("articles", article_id)
+        found = self.rows["articles"].get(article_id)
         if found:
-            for other in self.clusters.get(found[0]["cluster_id"], ()):
+            at = self.article_columns
+            for other in self.clusters.get(found[0][at["cluster_id"]], ()):
                 if other != article_id:
-                    row = self._dicts("articles", other)[0]
-                    near.append({k: row[k] for k in DUPLICATE_FIELDS})
-        return {"copies": copies, "near_duplicates": near[:EXTRAS_LIMIT]}
+                    row = self.rows["articles"][other][0]
+                    near.append({k: row[at[k]] for k in DUPLICATE_FIELDS})
+        return {"copies": self._copies(article_id), "near_duplicates": near[:EXTRAS_LIMIT]}
+
+    def _copies(self, article_id: str) -> list[dict]:
+        """Where else the article's text was read, oldest first (undated last)."""
+        found = sorted(self.copies.get(article_id, ()), key=lambda r: _later(r["published"]))
+        return [dict(r) for r in found[:EXTRAS_LIMIT]]
+
+    def event(self, article_id: str, event_id: str, window_days: int = 3) -> Optional[dict]:
+        """As :func:`browse.event`: the event, the same type at the same place within a few
+        days in other articles, its article's copies and near-duplicates."""
+        ev = self.events.get((article_id, event_id))
+        if ev is None:
+            return None
+        ev = dict(ev)
+        same = []
+        if ev["geonameid"] is not None and ev["date"] is not None:
+            window = timedelta(days=window_days)
+            here = self.events_by_place.get((ev["type"], ev["geonameid"]), ())
+            same = sorted((dict(e) for e in here if abs(e["date"] - ev["date"]) <= window and
+                           (e["article_id"], e["event_id"]) != (article_id, event_id)),
+                          key=lambda e: (e["date"], e["outlet"] is None, e["outlet"] or "",
+                                         e["article_id"], e["start"]))[:SAME_EVENT_LIMIT]
+        extras = self.article_extras(article_id)
+        cluster = [{"article_id": r["id"], "outlet": r["source"], "published": r["published"],
+                    "title": r["title"]} for r in extras["near_duplicates"]]
+        copies = [{"outlet": r["source"], "published": r["published"], "title": r["title"],
+                   "url": r["url"], "read_from": r["read_from"]} for r in extras["copies"]]
+        outlets = sorted({r["outlet"] or "?" for r in [ev] + same + cluster + copies})
+        return {"event": ev, "same_event": same, "near_duplicates": cluster, "copies": copies,
+                "outlets": outlets}
 
 
-def _later(day: Optional[date]) -> tuple:
-    """A sort key that puts missing dates last (SQL's NULLS LAST)."""
-    return (day is None, day or date.min)
+def _later(day: Optional[date], newest: bool = False) -> tuple:
+    """A sort key that puts missing dates last (SQL's NULLS LAST), the others oldest first
+    (or newest first)."""
+    if day is None:
+        return (True, 0)
+    return (False, -day.toordinal() if newest else day.toordinal())
 

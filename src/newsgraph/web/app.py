@@ -344,9 +344,15 @@ def article_mask(corpus: Corpus, columns: Columns, f: Filters) -> Any:
     """The articles a filter keeps, as a mask over ``columns``' articles."""
     if f.empty:
         return columns.keep(None)
-    # from the ids, not via kept_articles: a mask is a byte an article, a set of ids 50 or more
-    return corpus.cached(("article-mask", f),
-                         lambda: columns.keep(corpus.run(browse.article_ids, f)))
+
+    def ids() -> Any:
+        # A small store (its records held) shares the ids kept_articles caches for its other
+        # pages; a large one reads them for the mask alone, as a mask is a byte an article and
+        # a set of ids 50 or more.
+        if corpus.record_rows() is not None:
+            return kept_articles(corpus, f)
+        return corpus.run(browse.article_ids, f)
+    return corpus.cached(("article-mask", f), lambda: columns.keep(ids()))
 
 
 def figure(corpus: Corpus, name: str, f: Filters, *args: Any) -> Any:
@@ -449,10 +455,15 @@ def search_data(corpus: Corpus, f: Filters, page: int, size: int) -> dict:
     def compute() -> dict:
         figures = {"map": figure(corpus, "map_points", f, MAP_POINTS),
                    "timeline": timeline_figure(corpus, f, None)}
-        columns = corpus.columns()
-        total = None if columns is None else int(article_mask(corpus, columns, f).sum())
-        return {"filters": f.to_dict(),
-                "results": corpus.run(browse.search, f, page, size, total=total), **figures}
+        held = corpus.record_rows()
+        if held is not None:
+            kept = None if f.empty else kept_articles(corpus, f)
+            results = held.search(kept, f.q, page, size)
+        else:
+            columns = corpus.columns()
+            total = None if columns is None else int(article_mask(corpus, columns, f).sum())
+            results = corpus.run(browse.search, f, page, size, total=total)
+        return {"filters": f.to_dict(), "results": results, **figures}
     return corpus.cached(("search", f, page, size), compute)
 
 
@@ -473,8 +484,12 @@ def article_data(corpus: Corpus, article_id: str, span: Optional[tuple[int, int]
 
 
 def event_data(corpus: Corpus, article_id: str, event_id: str) -> dict:
-    found = corpus.cached(("event", article_id, event_id),
-                          lambda: corpus.run(browse.event, article_id, event_id))
+    def compute() -> Optional[dict]:
+        held = corpus.record_rows()
+        if held is not None:
+            return held.event(article_id, event_id)
+        return corpus.run(browse.event, article_id, event_id)
+    found = corpus.cached(("event", article_id, event_id), compute)
     if found is None:
         raise HTTPException(404, f"no event {event_id} in article {article_id}")
     return found
