@@ -115,3 +115,46 @@ def test_every_event_page_equals_the_queries(store):
         others += len(want["same_event"]) + len(want["near_duplicates"]) + len(want["copies"])
     assert others >= 3, "events reported elsewhere: same event, copies, near-duplicates"
     assert held.event(keys[0][0], "no-such-event") is None
+
+
+def test_every_place_page_equals_the_queries(store):
+    _, con = store
+    held = RecordRows.load(con)
+    places = [r[0] for r in con.execute(
+        "SELECT DISTINCT geonameid FROM places WHERE geonameid IS NOT NULL").fetchall()]
+    facets = browse.facets(con)
+    filters = ([Filters()] + [Filters(source=s) for s in facets["sources"]]
+               + [Filters(type=t) for t in facets["types"]]
+               + [Filters(modality=m) for m in facets["modalities"]]
+               + [Filters(q="Sylhet"), Filters(since=date(2023, 3, 8))])
+    seen = {"events": 0, "claims": 0, "articles": 0}
+    for f in filters:
+        kept = None if f.empty else set(browse.article_ids(con, f))
+        plain = f.without("type", "modality")
+        for_events = None if plain.empty else set(browse.article_ids(con, plain))
+        for geonameid in places:
+            want = browse.place(con, geonameid, f)
+            assert held.place(geonameid, f, kept, for_events) == want, (geonameid, f)
+            for k in seen:
+                seen[k] += len(want[k])
+    assert all(seen.values()), seen
+    assert held.place(999_999_999, Filters(), None, None) is None
+
+
+def test_every_actor_page_equals_the_queries(store):
+    _, con = store
+    held = RecordRows.load(con)
+    names = [r[0] for r in con.execute("SELECT DISTINCT name FROM entities").fetchall()]
+    facets = browse.facets(con)
+    filters = ([Filters()] + [Filters(source=s) for s in facets["sources"]]
+               + [Filters(type=t) for t in facets["types"]] + [Filters(q="Sylhet")])
+    seen = {"variants": 0, "said": 0, "did": 0}
+    for f in filters:
+        kept = None if f.empty else set(browse.article_ids(con, f))
+        for name in names + [n.upper() for n in names[:5]]:
+            want = browse.entity(con, name, f)
+            assert held.entity(name, kept) == want, (name, f)
+            for k in seen:
+                seen[k] += len(want[k]) if want else 0
+    assert all(seen.values()), seen
+    assert held.entity("no such actor", None) is None

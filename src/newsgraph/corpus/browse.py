@@ -420,7 +420,8 @@ def entity(con: duckdb.DuckDBPyConnection, name: str, f: Filters, limit: int = 2
                count(DISTINCT a.source) AS outlets, min(a.published) AS first_published,
                max(a.published) AS last_published
         FROM entities e JOIN articles a ON a.id = e.article_id {_where(where)}
-        GROUP BY ALL ORDER BY articles DESC LIMIT 20""", params)
+        GROUP BY ALL ORDER BY articles DESC, e.name, e.type, e.country, e.sector, e.title
+        LIMIT 20""", params)
     if not rows:
         return None
     params = [name]

@@ -13,18 +13,23 @@ compares them on every article).
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Collection, Optional
 
 import duckdb
 
 from ..record import Record
-from .browse import EVENT_ROWS, snippet
+from .browse import EVENT_ROWS, Filters, snippet
 from .queries import fetch
 from .store import RECORD_TABLES, record_from_rows
 
 # rows held at most (~0.7 KB each as Python tuples: ~200 MB at the limit); above it, SQL
 MAX_ROWS = 300_000
+VARIANT_FIELDS = ("name", "type", "country", "sector", "title")  # an actor's variants
+VARIANTS_LIMIT = 20
+PLACE_FIELDS = ("name", "feature", "country", "admin1", "lat", "lon")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$")
 SEARCH_COUNTS = {"claims": "claims", "events": "events", "actors": "entities"}  # article_facts
 SNIPPET_SOURCE = 4000  # characters a search snippet is cut from, as browse.search reads them
 EXTRAS_LIMIT = 100  # copies and near-duplicates listed, as browse.article_extras
@@ -45,9 +50,27 @@ class RecordRows:
         self.clusters = clusters
         self.events = {(e["article_id"], e["event_id"]): e for e in events}
         self.events_by_place: dict[tuple, list[dict]] = {}
+        self.events_at: dict[int, list[dict]] = {}
         for e in events:
-            if e["geonameid"] is not None and e["date"] is not None:
-                self.events_by_place.setdefault((e["type"], e["geonameid"]), []).append(e)
+            if e["geonameid"] is not None:
+                self.events_at.setdefault(e["geonameid"], []).append(e)
+                if e["date"] is not None:
+                    self.events_by_place.setdefault((e["type"], e["geonameid"]), []).append(e)
+        # each name's entities (article id, row), by the name in lower case
+        at = {n: i for i, n in enumerate(names["entities"])}
+        self.entities_named: dict[str, list[tuple[str, tuple]]] = {}
+        for article_id, found in rows["entities"].items():
+            for row in found:
+                if row[at["name"]] is not None:
+                    self.entities_named.setdefault(row[at["name"]].lower(), []).append(
+                        (article_id, row))
+        # each place's mentions (article id, row), in the order read
+        at = {n: i for i, n in enumerate(names["places"])}
+        self.mentions_of: dict[int, list[tuple[str, tuple]]] = {}
+        for article_id, found in rows["places"].items():
+            for row in found:
+                if row[at["geonameid"]] is not None:
+                    self.mentions_of.setdefault(row[at["geonameid"]], []).append((article_id, row))
         at = self.article_columns
         # browse.search's order: newest first (undated last), then by id
         self.newest_first = sorted(rows["articles"], key=lambda i: (
@@ -111,6 +134,102 @@ class RecordRows:
                 "snippet": snippet(text[:SNIPPET_SOURCE], q)})
         return {"total": len(order), "page": page, "size": size, "articles": rows}
 
+    def place(self, geonameid: int, f: Filters, kept: Optional[Collection[str]],
+              kept_for_events: Optional[Collection[str]], limit: int = 200) -> Optional[dict]:
+        """As :func:`browse.place`, given the articles the filter keeps (``kept``) and those it
+        keeps when its event type and modality are left out (``kept_for_events``: those two
+        apply to the events themselves); None: every article."""
+        mentions = self.mentions_of.get(geonameid)
+        if not mentions:
+            return None
+        at = {n: i for i, n in enumerate(self.names["places"])}
+        first = mentions[0][1]
+        info = {"geonameid": geonameid, **{k: first[at[k]] for k in PLACE_FIELDS},
+                "mentions": len(mentions), "articles": len({a for a, _ in mentions})}
+        events = [dict(e) for e in self.events_at.get(geonameid, ())
+                  if (kept_for_events is None or e["article_id"] in kept_for_events)
+                  and (not f.type or e["type"] == f.type)
+                  and (not f.modality or e["modality"] == f.modality)]
+        events.sort(key=lambda e: (_later(e["date"]), e["article_id"], e["start"]))
+        here: dict[str, set] = {}
+        for article_id, row in mentions:
+            here.setdefault(article_id, set()).add(row[at["id"]])
+        claims = []
+        for article_id, ids in here.items():
+            if kept is not None and article_id not in kept:
+                continue
+            article = self.rows["articles"][article_id][0]
+            outlet = article[self.article_columns["source"]]
+            published = article[self.article_columns["published"]]
+            names = None
+            for c in self._dicts("claims", article_id):
+                if not ids.intersection(c["places"] or ()):
+                    continue
+                if names is None:
+                    names = {e["id"]: e["name"] for e in self._dicts("entities", article_id)}
+                claims.append({
+                    "article_id": article_id, "claim_id": c["id"],
+                    "date": claim_date(c["said_on"], published), "kind": c["kind"],
+                    "modality": c["modality"],
+                    "speaker": names.get(c["source"]) or c["source_text"], "claim": c["text"],
+                    "outlet": outlet, "_start": c["start"]})
+        claims.sort(key=lambda c: (_later(c["date"]), c["article_id"], c["_start"]))
+        for c in claims:
+            del c["_start"]
+        cols = self.article_columns
+        articles = [{"id": i, **{k: self.rows["articles"][i][0][cols[k]]
+                                 for k in ("title", "source", "published")}}
+                    for i in self.newest_first if i in here and (kept is None or i in kept)]
+        return {"place": info, "events": events[:limit], "claims": claims[:limit],
+                "articles": articles[:limit]}
+
+    def entity(self, name: str, kept: Optional[Collection[str]],
+               limit: int = 200) -> Optional[dict]:
+        """As :func:`browse.entity`, given the articles the filter keeps (None: all)."""
+        found = [(a, row) for a, row in self.entities_named.get(name.lower(), ())
+                 if kept is None or a in kept]
+        if not found:
+            return None
+        at = {n: i for i, n in enumerate(self.names["entities"])}
+        cols = self.article_columns
+        groups: dict[tuple, list[str]] = {}
+        ids: dict[str, set] = {}
+        for article_id, row in found:
+            groups.setdefault(tuple(row[at[k]] for k in VARIANT_FIELDS), []).append(article_id)
+            ids.setdefault(article_id, set()).add(row[at["id"]])
+        variants = []
+        for key, articles in groups.items():
+            rows = [self.rows["articles"][a][0] for a in set(articles)]
+            dates = [r[cols["published"]] for r in rows if r[cols["published"]] is not None]
+            variants.append({**dict(zip(VARIANT_FIELDS, key)), "articles": len(rows),
+                             "outlets": len({r[cols["source"]] for r in rows
+                                             if r[cols["source"]] is not None}),
+                             "first_published": min(dates, default=None),
+                             "last_published": max(dates, default=None)})
+        variants.sort(key=lambda v: (-v["articles"], *(
+            (v[k] is None, v[k] or "") for k in VARIANT_FIELDS)))
+        said, did = [], []
+        for article_id, own in ids.items():
+            article = self.rows["articles"][article_id][0]
+            for c in self._dicts("claims", article_id):
+                if c["source"] in own:
+                    said.append({
+                        "article_id": article_id, "claim_id": c["id"],
+                        "date": claim_date(c["said_on"], article[cols["published"]]),
+                        "kind": c["kind"], "cue": c["cue"], "modality": c["modality"],
+                        "claim": c["text"], "start": c["start"], "end": c["end"],
+                        "outlet": article[cols["source"]], "title": article[cols["title"]]})
+            for ev in self._dicts("events", article_id):
+                if own.intersection((ev["actors"] or []) + (ev["recipients"] or [])):
+                    row = dict(self.events[(article_id, ev["id"])])
+                    row["role"] = "actor" if name.lower() in (
+                        row["actors"] or "").lower().split("; ") else "recipient"
+                    did.append(row)
+        said.sort(key=lambda c: (_later(c["date"]), c["article_id"], c["start"]))
+        did.sort(key=lambda e: (_later(e["date"]), e["article_id"], e["start"]))
+        return {"name": variants[0]["name"], "variants": variants[:VARIANTS_LIMIT],
+                "said": said[:limit], "did": did[:limit]}
+
     def _dicts(self, table: str, article_id: str) -> list[dict]:
         names = self.names[table]
         return [dict(zip(names, r)) for r in self.rows[table].get(article_id, ())]
@@ -162,6 +281,17 @@ class RecordRows:
         outlets = sorted({r["outlet"] or "?" for r in [ev] + same + cluster + copies})
         return {"event": ev, "same_event": same, "near_duplicates": cluster, "copies": copies,
                 "outlets": outlets}
+
+
+def claim_date(said_on: Optional[str], published: Optional[date]) -> Optional[date]:
+    """As browse.CLAIM_DATE: the day a claim was made where ``said_on`` gives one, else the
+    article's publication date."""
+    if said_on and _DAY.match(said_on[:10]):
+        try:
+            return date.fromisoformat(said_on[:10])
+        except ValueError:
+            pass
+    return published
 
 
 def _later(day: Optional[date], newest: bool = False) -> tuple:

@@ -496,7 +496,12 @@ def event_data(corpus: Corpus, article_id: str, event_id: str) -> dict:
 
 
 def entity_data(corpus: Corpus, name: str, f: Filters) -> dict:
-    found = corpus.cached(("entity", name.lower(), f), lambda: corpus.run(browse.entity, name, f))
+    def compute() -> Optional[dict]:
+        held = corpus.record_rows()
+        if held is None:
+            return corpus.run(browse.entity, name, f)
+        return held.entity(name, None if f.empty else kept_articles(corpus, f))
+    found = corpus.cached(("entity", name.lower(), f), compute)
     if found is None:
         raise HTTPException(404, f"no actor named {name!r}" + ("" if f.empty else
                                                                " under these filters"))
@@ -504,7 +509,15 @@ def entity_data(corpus: Corpus, name: str, f: Filters) -> dict:
 
 
 def place_data(corpus: Corpus, geonameid: int, f: Filters) -> dict:
-    found = corpus.cached(("place", geonameid, f), lambda: corpus.run(browse.place, geonameid, f))
+    def compute() -> Optional[dict]:
+        held = corpus.record_rows()
+        if held is None:
+            return corpus.run(browse.place, geonameid, f)
+        kept = None if f.empty else kept_articles(corpus, f)
+        for_events = f.without("type", "modality")
+        return held.place(geonameid, f, kept,
+                          None if for_events.empty else kept_articles(corpus, for_events))
+    found = corpus.cached(("place", geonameid, f), compute)
     if found is None:
         raise HTTPException(404, f"no place with GeoNames id {geonameid} in the corpus")
     return found
