@@ -1,14 +1,18 @@
-"""The rows of every stored record held in memory, grouped by article, for a store opened
-read-only: an article page's record (and where else its text was read) without a query.
+"""The rows of every stored record held in memory for a store opened read-only, grouped by
+article and indexed by place and actor: the article, event, place, actor and search pages
+without a query (the figures those pages draw come from :mod:`.columns`).
 
-Why: a record is rebuilt from nine tables. On a store of a few thousand articles each of those
-lookups is a handful of rows, yet costs DuckDB about half a millisecond of fixed work (parse,
-bind, plan, scan set-up): ~10 ms an article page, the largest single cost of a server's cold
-start. Read once (FA-KES, 75,000 rows: well under a second), an article's rows are a slice.
+Why: a page's queries each touch a handful of rows, yet each costs DuckDB half a millisecond
+to several of fixed work (parse, bind, plan, scan set-up): an article's record is nine of
+them (~8 ms on FA-KES), a place page four (~15 ms). A server that met many new pages at once
+queued its first visitors behind those costs. Read once (FA-KES, 75,000 rows: ~0.3 s), a
+page is a lookup and a sort. Which articles a filter keeps stays SQL (the caller passes
+them), so filters mean the same on every page.
 
 Stores with more than :data:`MAX_ROWS` rows in these tables keep the queries
-(:func:`store.read_record`, :func:`browse.article_extras`); the results are the same (a test
-compares them on every article).
+(:func:`store.read_record`, :func:`browse.article_extras`, :func:`browse.search`,
+:func:`browse.event`, :func:`browse.place`, :func:`browse.entity`); the results are the same
+(tests compare them on every article, event, place and actor of a test store).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from .browse import EVENT_ROWS, Filters, snippet
 from .queries import fetch
 from .store import RECORD_TABLES, record_from_rows
 
-# rows held at most (~0.7 KB each as Python tuples: ~200 MB at the limit); above it, SQL
+# rows held at most (~0.9 KB each with the indexes: ~250 MB at the limit); above it, SQL
 MAX_ROWS = 300_000
 VARIANT_FIELDS = ("name", "type", "country", "sector", "title")  # an actor's variants
 VARIANTS_LIMIT = 20
