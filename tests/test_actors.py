@@ -257,9 +257,12 @@ def test_long_article_is_linear(actors):
         rec = Record(article=Article(id="x", text=text))
         ctx = Context(doc=doc, article=rec.article, published=None, sentences=Sentences(doc),
                       record=rec)
-        t0 = time.perf_counter()
-        entities = extract_actors(ctx)
-        timings.append(time.perf_counter() - t0)
+        best = float("inf")
+        for _ in range(3):  # the best of three: a pause of the machine is not the code's
+            t0 = time.perf_counter()
+            entities = extract_actors(ctx)
+            best = min(best, time.perf_counter() - t0)
+        timings.append(best)
         assert len(one(entities, "Hale").mentions) == 3 * n
     assert timings[1] < max(timings[0], 0.005) * 25  # ten times the text, linear plus noise
 
