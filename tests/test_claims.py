@@ -472,3 +472,16 @@ def test_a_speaker_named_after_the_cue_between_or_after_quotes(claims_pipeline):
         ("David Brock, a Clinton confidant who heads the pro-Clinton super PAC Correct the "
          "Record", "said"),
         ("O'Donnell", "said")]
+
+
+def test_a_quote_s_speaker_is_not_a_word_inside_it(claims_pipeline):
+    # with '' marks the parser takes the quote's "They" for the subject of "said"; the name
+    # after the quote, its apposition and participle included, is the speaker
+    text = ("Lobby.\n\nHe was furious. ''They were professionals, but also competitors,'' "
+            "William M. Daley, President Obama's former chief of staff, said of their time in "
+            "the administration.\n\nMr. Pinchuk was a lobbyist. ''I had breakfast with Pinchuk. "
+            "He will see you at the Brookings lunch,'' Melanne Verveer, a Ukrainian-American "
+            "then working for the State Department, wrote.\n")
+    assert said_by(claims_pipeline, text, "quote") == [
+        ("William M. Daley, President Obama's former chief of staff", "said"),
+        ("Melanne Verveer, a Ukrainian-American then working for the State Department", "wrote")]

@@ -798,8 +798,12 @@ class ClaimFinder:
         name = words[:cue_at]
         while name and name[-1].text == ",":
             name = name[:-1]
-        # a capitalised word is a name even where the tagger made it a verb ("Trump")
-        if not name or any(t.pos_ in ("VERB", "AUX") and not t.is_title for t in name) or \
+        # a capitalised word is a name even where the tagger made it a verb ("Trump"); a
+        # participle or relative clause may describe it ("X, a lawyer then working for Y,")
+        relative = [t.i for t in name if t.tag_ in ("WP", "WDT")]
+        if not name or any(t.pos_ in ("VERB", "AUX") and not t.is_title and not (
+                t.tag_ in ("VBG", "VBN") or
+                relative and t.i > relative[0]) for t in name) or \
                 name[0].pos_ not in ("PROPN", "PRON", "DET", "ADJ", "NOUN") and \
                 not name[0].is_title or \
                 name[0].pos_ == "PRON" and name[0].lower_ not in _PERSONAL or \
@@ -930,8 +934,8 @@ class ClaimFinder:
                     c.dep_ in ("ccomp", "dobj") and q.start <= c.idx < q.end for c in tok.children):
                 continue
             att = self.attribution(tok)
-            if att.source is not None:
-                return att
+            if att.source is not None and self.quote_at(att.source.start_char) is None:
+                return att  # (a subject inside quotation marks is the parser's mistake)
             if tok.i > 0 and self.doc[tok.i - 1].text in _QUOTE_MARKS:
                 after = self.speaker_after_cue(tok)  # '“The risk,” said X, an economist, “is'
                 if after is not None:
