@@ -485,3 +485,26 @@ def test_a_quote_s_speaker_is_not_a_word_inside_it(claims_pipeline):
     assert said_by(claims_pipeline, text, "quote") == [
         ("William M. Daley, President Obama's former chief of staff", "said"),
         ("Melanne Verveer, a Ukrainian-American then working for the State Department", "wrote")]
+
+
+def test_people_counted_and_an_as_clause_report(claims_pipeline):
+    # "About 4 in 10" and "Majorities of ..." lose their link to "say" in the parse; an
+    # as-clause reports the clause it hangs off
+    text = ("Poll.\n\nAbout 4 in 10 say they want the next president to have more liberal "
+            "policies.\n\nMajorities of Democrats in five states going to the polls Tuesday say "
+            "they would be satisfied with both candidates.\n\nCampaigning for his wife, former "
+            "president Bill Clinton said his wife was uniquely qualified.\n\nAs the "
+            "International Business Times noted, Clinton raised more than $1.1 million from "
+            "the industry.\n\nRoger Ailes also met with Mr. Trump that day, as The New York "
+            "Times reported.\n")
+    _, found = claims_of(claims_pipeline, text)
+    reported = [(c.source_text, text[c.start:c.end]) for k, _, c in found
+                if k == "reported" and c.cue != "Campaigning"]  # (a stance of its own)
+    assert reported == [
+        ("About 4 in 10", "they want the next president to have more liberal policies"),
+        ("Majorities of Democrats in five states going to the polls Tuesday",
+         "they would be satisfied with both candidates"),
+        ("former president Bill Clinton", "his wife was uniquely qualified"),
+        ("the International Business Times",
+         "Clinton raised more than $1.1 million from the industry"),
+        ("The New York Times", "Roger Ailes also met with Mr. Trump that day")]

@@ -361,45 +361,54 @@ class ClaimFinder:
         return self.subject_words(subj)
 
     def name_before(self, cue: Token) -> Span | None:
-        """The subject the parser lost in a long apposition: "Jeffrey Salkin, a Hollywood,
-        Fla., rabbi helping to organize the boycott, said ..." (parsed with "rabbi" as a verb),
-        "As part of his plea, Marcel Lazar, 44, said ...". A saying verb with no subject that
-        follows a comma takes the words up to that comma from the sentence's start, or from
-        its first comma, when they are a noun phrase that names someone."""
+        """The subject the parser lost: "Jeffrey Salkin, a Hollywood, Fla., rabbi helping to
+        organize the boycott, said ..." (parsed with "rabbi" as a verb), "As part of his plea,
+        Marcel Lazar, 44, said ...", "Campaigning for his wife, former president Bill Clinton
+        said ...", "About 4 in 10 say ...". A saying verb with no subject takes the words
+        before it (less its own auxiliaries and modifiers, and a comma that sets them off),
+        from the sentence's start or its first comma, when they are a noun phrase that names
+        someone or counts people: no finite verb outside a relative clause."""
         doc, sent = self.doc, cue.sent
         # a sentence left without a verb: the parser made the cue a relative clause of the
         # name ("Speaker Paul D. Ryan, the ..., on Tuesday called ...")
         fragment = cue.dep_ == "relcl" and cue.head.dep_ == "ROOT" and \
             cue.head.pos_ in ("PROPN", "NOUN") and not any(
                 c.tag_ in ("WP", "WDT") or c.dep_ == "mark" for c in cue.children)
-        if lemma_of(cue) not in _SAYING or not (cue.dep_ == "ROOT" or fragment) or any(
+        if lemma_of(cue) not in _SAYING or not (cue.dep_ in ("ROOT", "dep") or fragment) or \
+                cue.tag_ in ("VBG", "VBN", "VB") and not fragment and not any(
+                    c.dep_ == "aux" for c in cue.children) or any(
                 c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in cue.children):
             return None
-        # the comma before the cue, with nothing between but the cue's own auxiliaries and
-        # short modifiers: "..., said", "..., have also said", "..., on Tuesday called"
-        comma = cue.i - 1
-        while comma > sent.start and doc[comma].text != "," and cue.i - comma <= 4:
-            comma -= 1
-        if comma < sent.start + 1 or doc[comma].text != "," or any(
-                not (t.head.i == cue.i and t.dep_ in ("aux", "neg", "advmod", "prep", "npadvmod"))
-                and not (t.head.i > comma and t.head.head.i == cue.i and t.dep_ == "pobj")
-                for t in doc[comma + 1:cue.i]):
-            return None
-        starts = [sent.start] + [t.i + 1 for t in doc[sent.start:comma] if t.text == ","][:1]
+        # "..., said", "... have also said", "..., on Tuesday called"
+        end = cue.i
+        while end - 1 > sent.start and cue.i - end < 4 and (
+                doc[end - 1].head.i == cue.i and doc[end - 1].dep_ in _BEFORE_CUE or
+                doc[end - 1].dep_ == "pobj" and doc[end - 1].head.head.i == cue.i):
+            end -= 1
+        if doc[end - 1].text == ",":
+            end -= 1
+        starts = [sent.start] + [t.i + 1 for t in doc[sent.start:end] if t.text == ","][:1]
         for first in starts:
-            words = doc[first:comma]
-            if not 0 < len(words) <= MAX_NAME_BEFORE:
-                continue
-            # a noun phrase that names someone: "Senator Harry Reid, the minority leader",
-            # "two Republican members of Congress from Florida, Ileana Ros-Lehtinen and ..."
-            if words[0].pos_ not in ("PROPN", "NOUN", "NUM", "DET", "ADJ") or any(
-                    t.text in _BREAKS for t in words):
-                continue
-            if words[0].pos_ == "PROPN" or any(
-                    ent.type in ("PERSON", "ORG", "NORP")
-                    for _s, _e, ent in self.mentions.within(words.start_char, words.end_char)):
+            words = doc[first:end]
+            if 0 < len(words) <= MAX_NAME_BEFORE and self._names_someone(words):
                 return words
         return None
+
+    def _names_someone(self, words: Span) -> bool:
+        """Whether words before a cue make a noun phrase for a speaker (see name_before)."""
+        if not (words[0].pos_ in ("PROPN", "NOUN", "NUM", "DET", "ADJ") or
+                words[0].lower_ in _ROUGHLY) or any(t.text in _BREAKS for t in words):
+            return False
+        if words[0].pos_ == "PROPN":
+            return True  # a name and its apposition (where the tagger may see a verb: "rabbi")
+        relative = [t.i for t in words if t.tag_ in ("WP", "WDT")]
+        if any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") and not (relative and t.i > relative[0])
+               for t in words):
+            return False  # a clause of its own: "The deal failed, said ..."
+        if any(t.pos_ == "NUM" or t.tag_ == "NNS" for t in words):
+            return True  # people counted ("About 4 in 10", "Majorities of Democrats")
+        return any(ent.type in ("PERSON", "ORG", "NORP")
+                   for _s, _e, ent in self.mentions.within(words.start_char, words.end_char))
 
     def subject_words(self, subj: Token) -> Span:
         """The subject phrase with its appositions and relative clauses ("Chris Cox, who runs
@@ -531,6 +540,9 @@ class ClaimFinder:
         said_in = self.clause_in_prep(cue)
         if said_in is not None:
             return said_in
+        said_as = self.as_clause(cue)
+        if said_as is not None:
+            return said_as
         # passive with its agent: "The move was first reported by MSNBC"
         if any(c.dep_ == "agent" for c in children):
             subj = [c for c in children if c.dep_ == "nsubjpass"]
@@ -586,6 +598,29 @@ class ClaimFinder:
             if parts:
                 return self._extent_after(cue, parts)
         return None
+
+    def as_clause(self, cue: Token) -> tuple[int, int, Token] | None:
+        """What a cue in an as-clause reports: the clause it hangs off, less the as-clause
+        ("As the International Business Times noted, Clinton raised ...", "..., as The New
+        York Times reported")."""
+        head = cue.head
+        if cue.dep_ != "advcl" or lemma_of(cue) not in _SAYING or head.pos_ not in (
+                "VERB", "AUX") or not any(c.dep_ == "mark" and c.lower_ == "as"
+                                          for c in cue.children) or any(
+                c.dep_ in ("ccomp", "dobj", "xcomp") for c in cue.children):
+            return None
+        doc = self.doc
+        if cue.left_edge.i <= head.i:  # the as-clause first
+            lo, hi = cue.right_edge.i + 1, head.right_edge.i
+        else:
+            lo, hi = head.left_edge.i, cue.left_edge.i - 1
+        while lo <= hi and (doc[lo].is_punct or doc[lo].is_space):
+            lo += 1
+        while hi >= lo and (doc[hi].is_punct or doc[hi].is_space):
+            hi -= 1
+        if hi < lo or not (lo <= head.i <= hi):
+            return None
+        return doc[lo].idx, doc[hi].idx + len(doc[hi]), head
 
     def clause_in_prep(self, cue: Token) -> tuple[int, int, Token] | None:
         """The that-clause of "said in a statement that ...", "wrote in one of a series of
@@ -1360,6 +1395,9 @@ _SUPERLATIVE_TAGS = np.array([hash_string("JJS"), hash_string("RBS")], dtype=np.
 
 # Relative pronouns: a source that names its speaker through the noun its clause hangs off.
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
+_BEFORE_CUE = frozenset({"aux", "neg", "advmod", "prep", "npadvmod"})  # "have also said"
+_ROUGHLY = frozenset({"about", "nearly", "almost", "some", "over", "more", "most", "fewer",
+                      "roughly", "only", "just"})  # "About 4 in 10 say"
 
 # Cue words the lemmatizer gets wrong ("hoping" -> "hop").
 _LEMMA_FIXES = {"hoping": "hope", "hopes": "hope", "hoped": "hope"}
