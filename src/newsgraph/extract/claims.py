@@ -629,14 +629,16 @@ class ClaimFinder:
         if lemma_of(cue) not in SPEECH | FINDING:
             return None
         for prep in cue.children:
-            if prep.dep_ != "prep" or prep.i < cue.i or prep.lower_ not in ("in", "on", "at"):
+            # "said in a statement that ...", "said before attending the meeting that ..."
+            if prep.dep_ not in ("prep", "advcl") or prep.i < cue.i:
                 continue
             for tok in prep.subtree:
                 if tok.dep_ not in ("acl", "relcl", "ccomp") or tok.pos_ not in ("VERB", "AUX"):
                     continue
                 first = tok.left_edge
                 if first.lower_ == "that" and first.dep_ == "mark" and any(
-                        c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children):
+                        c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children) and \
+                        tok.right_edge.i >= prep.right_edge.i - 1:  # the phrase ends with it
                     last = tok.right_edge
                     return first.idx, last.idx + len(last), tok
         return None
@@ -747,8 +749,10 @@ class ClaimFinder:
             first = self.ctx.sentences.index(min(q.start, q.end - 1))
             last_sent = self.ctx.sentences.index(max(q.open_mark, q.end - 1))
             signed = self.signature(q)  # a signed quote is a statement of its own
+            # a one-word quote counts where it makes a sentence with its cue ("“Safety,” said
+            # Grimm.")
             if not q.continues and signed is None and (
-                    words < 2 or not self.stands_alone(q, first)
+                    words < 1 or not self.stands_alone(q, first)
                     or words < MIN_QUOTE_WORDS and not self.whole_sentence(q)):
                 continue
             labelled = self.speaker_label(q)
