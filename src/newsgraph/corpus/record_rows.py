@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Collection, Optional
+from typing import Any, Collection, Optional
 
 import duckdb
 
@@ -49,6 +49,7 @@ class RecordRows:
                  copies: dict[str, list[dict]], clusters: dict[str, list[str]],
                  events: list[dict]):
         self.names = names
+        self.at = {t: {n: i for i, n in enumerate(cols)} for t, cols in names.items()}
         self.rows = rows
         self.copies = copies  # each article's, in the order read
         self.clusters = clusters
@@ -61,7 +62,7 @@ class RecordRows:
                 if e["date"] is not None:
                     self.events_by_place.setdefault((e["type"], e["geonameid"]), []).append(e)
         # each name's entities (article id, row), by the name in lower case
-        at = {n: i for i, n in enumerate(names["entities"])}
+        at = self.at["entities"]
         self.entities_named: dict[str, list[tuple[str, tuple]]] = {}
         for article_id, found in rows["entities"].items():
             for row in found:
@@ -69,13 +70,13 @@ class RecordRows:
                     self.entities_named.setdefault(row[at["name"]].lower(), []).append(
                         (article_id, row))
         # each place's mentions (article id, row), in the order read
-        at = {n: i for i, n in enumerate(names["places"])}
+        at = self.at["places"]
         self.mentions_of: dict[int, list[tuple[str, tuple]]] = {}
         for article_id, found in rows["places"].items():
             for row in found:
                 if row[at["geonameid"]] is not None:
                     self.mentions_of.setdefault(row[at["geonameid"]], []).append((article_id, row))
-        at = self.article_columns
+        at = self.at["articles"]
         # browse.search's order: newest first (undated last), then by id
         self.newest_first = sorted(rows["articles"], key=lambda i: (
             _later(rows["articles"][i][0][at["published"]], newest=True), i))
@@ -115,17 +116,13 @@ class RecordRows:
         events = fetch(con, EVENT_ROWS)
         return cls(names, rows, copies, clusters, events)
 
-    @property
-    def article_columns(self) -> dict[str, int]:
-        return {n: i for i, n in enumerate(self.names["articles"])}
-
     def search(self, kept: Optional[Collection[str]], q: Optional[str], page: int,
                size: int) -> dict:
         """As :func:`browse.search`, for the articles ``kept`` (None: all): one page, newest
         first, with the total."""
         order = self.newest_first if kept is None else [
             i for i in self.newest_first if i in kept]
-        at = self.article_columns
+        at = self.at["articles"]
         rows = []
         for article_id in order[(page - 1) * size:page * size]:
             a = self.rows["articles"][article_id][0]
@@ -146,7 +143,7 @@ class RecordRows:
         mentions = self.mentions_of.get(geonameid)
         if not mentions:
             return None
-        at = {n: i for i, n in enumerate(self.names["places"])}
+        at = self.at["places"]
         first = mentions[0][1]
         info = {"geonameid": geonameid, **{k: first[at[k]] for k in PLACE_FIELDS},
                 "mentions": len(mentions), "articles": len({a for a, _ in mentions})}
@@ -163,8 +160,8 @@ class RecordRows:
             if kept is not None and article_id not in kept:
                 continue
             article = self.rows["articles"][article_id][0]
-            outlet = article[self.article_columns["source"]]
-            published = article[self.article_columns["published"]]
+            outlet = article[self.at["articles"]["source"]]
+            published = article[self.at["articles"]["published"]]
             names = None
             for c in self._dicts("claims", article_id):
                 if not ids.intersection(c["places"] or ()):
@@ -175,12 +172,13 @@ class RecordRows:
                     "article_id": article_id, "claim_id": c["id"],
                     "date": claim_date(c["said_on"], published), "kind": c["kind"],
                     "modality": c["modality"],
-                    "speaker": names.get(c["source"]) or c["source_text"], "claim": c["text"],
+                    "speaker": _first(names.get(c["source"]), c["source_text"]),
+                    "claim": c["text"],
                     "outlet": outlet, "_start": c["start"]})
         claims.sort(key=lambda c: (_later(c["date"]), c["article_id"], c["_start"]))
         for c in claims:
             del c["_start"]
-        cols = self.article_columns
+        cols = self.at["articles"]
         articles = [{"id": i, **{k: self.rows["articles"][i][0][cols[k]]
                                  for k in ("title", "source", "published")}}
                     for i in self.newest_first if i in here and (kept is None or i in kept)]
@@ -194,8 +192,7 @@ class RecordRows:
                  if kept is None or a in kept]
         if not found:
             return None
-        at = {n: i for i, n in enumerate(self.names["entities"])}
-        cols = self.article_columns
+        at, cols = self.at["entities"], self.at["articles"]
         groups: dict[tuple, list[str]] = {}
         ids: dict[str, set] = {}
         for article_id, row in found:
@@ -250,7 +247,7 @@ class RecordRows:
         near = []
         found = self.rows["articles"].get(article_id)
         if found:
-            at = self.article_columns
+            at = self.at["articles"]
             for other in self.clusters.get(found[0][at["cluster_id"]], ()):
                 if other != article_id:
                     row = self.rows["articles"][other][0]
@@ -296,6 +293,11 @@ def claim_date(said_on: Optional[str], published: Optional[date]) -> Optional[da
         except ValueError:
             pass
     return published
+
+
+def _first(*values: Any) -> Any:
+    """The first value that is not None (SQL's coalesce)."""
+    return next((v for v in values if v is not None), None)
 
 
 def _later(day: Optional[date], newest: bool = False) -> tuple:
