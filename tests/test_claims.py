@@ -508,3 +508,17 @@ def test_people_counted_and_an_as_clause_report(claims_pipeline):
         ("the International Business Times",
          "Clinton raised more than $1.1 million from the industry"),
         ("The New York Times", "Roger Ailes also met with Mr. Trump that day")]
+
+
+def test_a_cue_set_off_in_the_middle_and_a_short_quote_after_its_cue(claims_pipeline):
+    # ", CNN claimed," splits what CNN claimed (the parser makes "claimed" the main verb); a
+    # quote of two words right after "asked," is direct speech
+    text = ("Code.\n\nThis sort of opining, CNN claimed, violates its code of journalistic "
+            'practices.\n\nHe spoke about North Korea. Wallace then asked, "With nukes?"\n')
+    _, found = claims_of(claims_pipeline, text)
+    got = [(k, c.source_text, c.cue, text[c.start:c.end]) for k, _, c in found
+           if k in ("quote", "reported") and c.cue != "spoke"]
+    assert got == [
+        ("reported", "CNN", "claimed",
+         "This sort of opining, CNN claimed, violates its code of journalistic practices"),
+        ("quote", "Wallace", "asked", '"With nukes?"')]

@@ -570,7 +570,7 @@ class ClaimFinder:
                             for c in children):
             first = cue.sent[0]
             return first.idx, self.doc[cue.i - 1].idx, cue.sent.root
-        closing = self.closing_frame(cue)
+        closing = self.closing_frame(cue) or self.parenthetical(cue)
         if closing is not None:
             return closing
         objects = [c for c in children if c.dep_ == "dobj" and c.i > cue.i
@@ -698,6 +698,37 @@ class ClaimFinder:
                        t.head.i == t.i), clauses[0])
         return before.start_char, before.end_char, clause
 
+    def parenthetical(self, cue: Token) -> tuple[int, int, Token] | None:
+        """The sentence around a cue set off by commas in its middle ("This sort of opining,
+        CNN claimed, violates its code"), which the parser makes the main verb: the words
+        before and after it are what is said (cue and source inside, as in the parataxis
+        case of :meth:`content_of`)."""
+        doc, sent = self.doc, cue.sent
+        if lemma_of(cue) not in _SAYING or any(
+                c.dep_ in ("ccomp", "dobj", "xcomp", "csubj") and c.i > cue.i
+                for c in cue.children):
+            return None
+        subj = [c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i]
+        if not subj:
+            return None
+        before = subj[0].left_edge.i - 1
+        after = cue.i + 1
+        while after < sent.end and doc[after].head.i == cue.i and doc[after].dep_ in (
+                "npadvmod", "advmod", "prt"):
+            after += 1  # "CNN claimed Monday,"
+        if not (sent.start + 2 <= before and after < sent.end - 2 and
+                doc[before].text == "," and doc[after].text == ","):
+            return None
+        rest = doc[after + 1:sent.end]
+        verb = next((t for t in rest if t.pos_ in ("VERB", "AUX")), None)
+        if verb is None or any(t.tag_ in ("VBD", "VBZ", "VBP", "MD")
+                               for t in doc[sent.start:before]):
+            return None  # the words before are a clause of their own, or nothing is said
+        end = sent.end - 1
+        while end > after and (doc[end].is_punct or doc[end].is_space):
+            end -= 1
+        return doc[sent.start].idx, doc[end].idx + len(doc[end]), verb
+
     def _extent(self, heads: list[Token]) -> tuple[int, int, Token]:
         lo = min(h.left_edge.idx for h in heads)
         last = max(heads, key=lambda h: h.right_edge.i).right_edge
@@ -753,7 +784,8 @@ class ClaimFinder:
             # Grimm.")
             if not q.continues and signed is None and (
                     words < 1 or not self.stands_alone(q, first)
-                    or words < MIN_QUOTE_WORDS and not self.whole_sentence(q)):
+                    or words < MIN_QUOTE_WORDS and not self.whole_sentence(q)
+                    and self.cue_before(q) is None):
                 continue
             labelled = self.speaker_label(q)
             att = labelled or self.label_before(q) or self.quote_cue(q, first, last_sent) \
@@ -935,6 +967,20 @@ class ClaimFinder:
                                   alignment_mode="contract")
         return bool(prev is not None and len(prev) and self.is_cue(prev[-1]))
 
+    def cue_before(self, q: Quote) -> Token | None:
+        """The cue right before a quote and its comma or colon ("Wallace then asked, “With
+        nukes?”"): a quote after it is direct speech however short."""
+        end = len(self.text[:q.open_mark].rstrip())
+        if end < 2 or self.text[end - 1] not in ",:":
+            return None
+        mark = self.ctx.char_span(end - 1, end, alignment_mode="expand")
+        if mark is None or not len(mark) or mark[0].i == 0:
+            return None
+        prev = self.doc[mark[0].i - 1]
+        if self.is_cue(prev) or prev.pos_ == "VERB" and lemma_of(prev) in QUOTE_CUES:
+            return prev
+        return None
+
     def whole_sentence(self, q: Quote) -> bool:
         """A short quote that makes a sentence with its cue ("“Make no mistake,” he added.")."""
         sent = self.ctx.sentences[self.ctx.sentences.index(min(q.start, q.end - 1))]
@@ -970,7 +1016,8 @@ class ClaimFinder:
                     return att
                 continue
             if tok.lemma_ in NEEDS_CLAUSE and self.content_of(tok) is None and not any(
-                    c.dep_ in ("ccomp", "dobj") and q.start <= c.idx < q.end for c in tok.children):
+                    c.dep_ in ("ccomp", "dobj") and q.start <= c.idx < q.end
+                    for c in tok.children) and tok != self.cue_before(q):
                 continue
             att = self.attribution(tok)
             if att.source is not None and self.quote_at(att.source.start_char) is None:
