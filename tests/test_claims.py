@@ -27,6 +27,12 @@ def said_by(pipeline, text, kind):
     return [(c.source_text, c.cue) for k, _, c in found if k == kind]
 
 
+def reported_by(pipeline, text):
+    """(source words, content) of each reported claim, in text order."""
+    _, found = claims_of(pipeline, text)
+    return [(c.source_text, text[c.start:c.end]) for k, _, c in found if k == "reported"]
+
+
 def test_find_quotes_pairs_curly_and_straight_marks():
     text = 'He said “we will stay” and then "we will go" again.'
     spans = [text[q.start:q.end] for q in find_quotes(text)]
@@ -420,9 +426,7 @@ def test_a_subject_lost_in_a_long_apposition_is_found(claims_pipeline):
             "from Florida, Ileana Ros-Lehtinen and Carlos Curbelo, have said they will not back "
             "Mr. Trump.\n\nSpeaker Paul D. Ryan, the nation's highest-ranking Republican, on "
             "Tuesday called Donald J. Trump's remarks about a Latino judge racist.\n")
-    _, found = claims_of(claims_pipeline, text)
-    reported = [(c.source_text, text[c.start:c.end]) for k, _, c in found if k == "reported"]
-    assert reported == [
+    assert reported_by(claims_pipeline, text) == [
         ("Jeffrey Salkin, a Hollywood, Fla., rabbi helping to organize the boycott",
          "he and other rabbis were alarmed about the rhetoric"),
         ("Marcel Lehel Lazar, 44", "that he victimized nearly 100 Americans"),
@@ -441,9 +445,7 @@ def test_said_in_a_statement_that_and_a_passive_verb_s_subject(claims_pipeline):
             "arms.\n\nBy the end of the day, Mr. Trump was forced into damage control and said "
             "that his words had been misconstrued.\n\nThe ministry said in a statement that was "
             "released on Monday it would act.\n")
-    _, found = claims_of(claims_pipeline, text)
-    reported = [(c.source_text, text[c.start:c.end]) for k, _, c in found if k == "reported"]
-    assert reported == [
+    assert reported_by(claims_pipeline, text) == [
         ("Jason Kander, who is running against Roy Blunt",
          "that Washington dysfunction has stopped Congress"),
         ("Christian Estrosi, a former mayor of Nice", "that the truck was carrying arms"),
