@@ -41,7 +41,6 @@ from . import Context, claim_model, registry
 
 _LEX = modality.lexicon()
 SPEECH = _LEX["speech"]
-MAX_NAME_BEFORE = 40  # words of a lost subject's apposition (name_before)
 FINDING = _LEX["finding"]
 COGNITION = _LEX["cognition"]
 STANCE = _LEX["stance"]
@@ -98,6 +97,7 @@ TURN_SENTENCES = 4
 # At most this many words between a quote and its cue for the words alone to name the speaker.
 SPEAKER_AFTER_WORDS = 24
 SPEAKER_AFTER_NAME = 30  # words of a name with its apposition after "said" (speaker_after_cue)
+MAX_NAME_BEFORE = 40  # words of a lost subject's apposition before its cue (name_before)
 # Verbs that with "back" answer in words: "“...,” Trump shot back".
 _RETORTS = frozenset({"shoot", "fire", "hit", "snap", "push"})
 # A name and a colon ending the text before a quote's opening mark, at a line's start, after a
@@ -1009,6 +1009,7 @@ class ClaimFinder:
             if (self.is_cue(tok) or quote_only or according) and self.quote_at(tok.idx) is None:
                 distance = tok.idx - q.end if tok.idx >= q.end else (q.open_mark - tok.idx) * 2
                 candidates.append((distance, tok))
+        lead = self.cue_before(q)
         for _d, tok in sorted(candidates, key=lambda x: x[0]):
             if tok.lower_ == "according":  # "According to the paper, “...”"
                 att = self.according_attribution(tok)
@@ -1017,7 +1018,7 @@ class ClaimFinder:
                 continue
             if tok.lemma_ in NEEDS_CLAUSE and self.content_of(tok) is None and not any(
                     c.dep_ in ("ccomp", "dobj") and q.start <= c.idx < q.end
-                    for c in tok.children) and tok != self.cue_before(q):
+                    for c in tok.children) and tok != lead:
                 continue
             att = self.attribution(tok)
             if att.source is not None and self.quote_at(att.source.start_char) is None:
