@@ -232,8 +232,8 @@ class Corpus:
         return self._held("columns", Columns.load)
 
     def record_rows(self) -> Optional[RecordRows]:
-        """Every article's record rows in memory (article pages without a query); None for a
-        store too large to hold."""
+        """Every record's rows in memory (the article, event, place, actor and search pages
+        without a query); None for a store too large to hold."""
         return self._held("record_rows", RecordRows.load)
 
     def _held(self, name: str, load: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
