@@ -524,3 +524,16 @@ def test_a_cue_set_off_in_the_middle_and_a_short_quote_after_its_cue(claims_pipe
         ("reported", "CNN", "claimed",
          "This sort of opining, CNN claimed, violates its code of journalistic practices"),
         ("quote", "Wallace", "asked", '"With nukes?"')]
+
+
+def test_according_to_a_source_whose_relative_clause_says_more(claims_pipeline):
+    # "..., who said ..." is the governor's claim of its own, not part of his name, nor of
+    # what the first claim reports
+    text = ("Strike.\n\nThe strike killed at least 12 people, according to regional governor "
+            "Oleh Syniehubov, who said rescuers were still searching the rubble.\n")
+    assert reported_by(claims_pipeline, text) == [
+        ("regional governor Oleh Syniehubov", "The strike killed at least 12 people"),
+        ("who", "rescuers were still searching the rubble")]
+    _, found = claims_of(claims_pipeline, text)
+    speakers = {c.source for k, _, c in found if k == "reported"}
+    assert len(speakers) == 1 and None not in speakers  # both the governor's

@@ -410,6 +410,19 @@ class ClaimFinder:
         return any(ent.type in ("PERSON", "ORG", "NORP")
                    for _s, _e, ent in self.mentions.within(words.start_char, words.end_char))
 
+    def before_own_claim(self, heads: list[Token], right: int) -> int:
+        """The end of a source phrase (its last token, at most ``right``) before a relative
+        clause that is a claim of its own: "Mr. Kamin, who emphasized that ...,", "according
+        to the governor, who said rescuers ..." (its verb a cue) is that claim's, not part of
+        this source's name."""
+        doc = self.doc
+        for head in heads:
+            for child in head.children:
+                if child.i > head.i and child.dep_ == "relcl" and self.is_cue(child) and \
+                        doc[child.left_edge.i - 1].text in (",", "—", "–"):
+                    right = min(right, child.left_edge.i - 2)
+        return right
+
     def subject_words(self, subj: Token) -> Span:
         """The subject phrase with its appositions and relative clauses ("Chris Cox, who runs
         the lobbying arm,": quote corpora mark the whole phrase), without a home after a comma
@@ -423,14 +436,7 @@ class ClaimFinder:
                 if child.i > subj.i and child.dep_ == "prep" and child.lower_ == "of" and \
                         head.ent_type_ == "PERSON" and doc[child.i - 1].text == ",":
                     right = min(right, child.left_edge.i - 2)  # "Jane Roe, of Tulsa,"
-        right = claim_model.set_off_end(subj, right)
-        for head in heads:
-            for child in head.children:
-                # "Mr. Kamin, who emphasized that ...,": a relative clause that is a claim of
-                # its own (its verb a cue) is that claim's, not part of this source's name
-                if child.i > head.i and child.dep_ == "relcl" and self.is_cue(child) and \
-                        doc[child.left_edge.i - 1].text in (",", "—", "–"):
-                    right = min(right, child.left_edge.i - 1)
+        right = self.before_own_claim(heads, claim_model.set_off_end(subj, right))
         for tok in doc[left:right + 1]:
             # a quote's close before the head; a dateline's dash anywhere ("KYIV (AP) — X":
             # the parser may make the city the head)
@@ -1326,7 +1332,8 @@ class ClaimFinder:
             [c for c in tok.children if c.dep_ == "pobj"]
         if pobj:
             src = pobj[0]
-            end = src.right_edge.i + 1
+            heads = [src] + [c for c in src.children if c.dep_ == "appos" and c.i > src.i]
+            end = self.before_own_claim(heads, src.right_edge.i) + 1
             while end > src.i + 1 and self.doc[end - 1].is_space:
                 end -= 1  # a paragraph break the parse hung on the source's last word
             source = self.doc[src.left_edge.i:end]
@@ -1358,7 +1365,10 @@ class ClaimFinder:
         source = att.source
         sent = tok.sent
         phrase_lo = tok.idx
-        phrase_hi = source.end_char
+        # the phrase ends after its object's whole subtree ("according to the governor, who
+        # said ...": that clause is neither source nor content)
+        last = self.doc[max(self.doc[tok.i + 1].right_edge.i, source[-1].i)]
+        phrase_hi = last.idx + len(last) if last.i < tok.sent.end else source.end_char
         lo_bound, hi_bound = sent.start_char, sent.end_char
         q = self.quote_at(tok.idx)
         if q is not None and q.start <= tok.idx:  # '"The driver fired, according to police."'
