@@ -537,3 +537,11 @@ def test_according_to_a_source_whose_relative_clause_says_more(claims_pipeline):
     _, found = claims_of(claims_pipeline, text)
     speakers = {c.source for k, _, c in found if k == "reported"}
     assert len(speakers) == 1 and None not in speakers  # both the governor's
+
+
+def test_what_according_to_reports_has_no_edge_punctuation(claims_pipeline):
+    text = ("Front.\n\nAccording to a report by the Institute for the Study of War, Russian "
+            "forces advanced near Pokrovsk.\n")
+    assert reported_by(claims_pipeline, text) == [
+        ("a report by the Institute for the Study of War",
+         "Russian forces advanced near Pokrovsk")]

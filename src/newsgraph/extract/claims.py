@@ -1376,7 +1376,11 @@ class ClaimFinder:
         left = (lo_bound, phrase_lo)
         right = (phrase_hi, max(phrase_hi, hi_bound))
         lo, hi = max(left, right, key=lambda r: len(self.text[r[0]:r[1]].strip(" ,.;")))
-        if not self.text[lo:hi].strip(" ,.;"):
+        while lo < hi and self.text[lo] in _AROUND_ACCORDING:  # ", Russian forces advanced."
+            lo += 1
+        while hi > lo and self.text[hi - 1] in _AROUND_ACCORDING:
+            hi -= 1
+        if lo >= hi:
             return
         span = self.ctx.char_span(lo, hi, alignment_mode="contract")
         mod = modality.of_span(span) if span is not None and len(span) else "asserted"
@@ -1457,6 +1461,7 @@ _SUPERLATIVE_TAGS = np.array([hash_string("JJS"), hash_string("RBS")], dtype=np.
 
 # Relative pronouns: a source that names its speaker through the noun its clause hangs off.
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
+_AROUND_ACCORDING = frozenset(" \t\n,.;:")  # trimmed from what "according to" reports
 _BEFORE_CUE = frozenset({"aux", "neg", "advmod", "prep", "npadvmod"})  # "have also said"
 _ROUGHLY = frozenset({"about", "nearly", "almost", "some", "over", "more", "most", "fewer",
                       "roughly", "only", "just"})  # "About 4 in 10 say"
