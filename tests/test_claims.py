@@ -545,3 +545,13 @@ def test_what_according_to_reports_has_no_edge_punctuation(claims_pipeline):
     assert reported_by(claims_pipeline, text) == [
         ("a report by the Institute for the Study of War",
          "Russian forces advanced near Pokrovsk")]
+
+
+def test_a_figure_given_with_a_verb_of_placing(claims_pipeline):
+    # "put the death toll at 43": who gives the figure; a book put on a table is no claim
+    text = ("Toll.\n\nHamas-run health authorities put the death toll at 43, a figure that "
+            "could not be independently verified.\n\nLocal officials later raised the number "
+            "of dead to 50.\n\nHe put the book on the table.\n")
+    assert reported_by(claims_pipeline, text) == [
+        ("Hamas-run health authorities", "the death toll at 43"),
+        ("Local officials", "the number of dead to 50")]

@@ -74,6 +74,7 @@ _NOMINAL_PREPS = frozenset({"of", "about", "on", "against", "for", "to"})
 # and passives without an agent: "X is expected to ...", "it was revealed that ...".
 SOURCELESS = _LEX["sourceless"]
 LIGHT_VERBS = {"make": _LEX["light_verb_nouns"]}  # the verb a noun of that list makes a cue
+FIGURE_VERBS, FIGURE_NOUNS = _LEX["figure_verbs"], _LEX["figure_nouns"]  # "put the toll at 43"
 LINE_LABELS = frozenset(_LEX["line_labels"])
 QUOTE_CUES = _LEX["quote_cues"]  # cues only beside a direct quote
 # A line "Label: what is said" (the label short, the rest a clause).
@@ -1075,6 +1076,9 @@ class ClaimFinder:
             if lemma in LIGHT_VERBS and tok.pos_ in ("VERB", "AUX"):
                 self.light_verb(tok, claims)
                 continue
+            if lemma in FIGURE_VERBS and tok.pos_ == "VERB":
+                self.figure_given(tok, claims)
+                continue
             if self.discourse_marker(tok):
                 continue
             if not self.is_cue(tok):
@@ -1203,6 +1207,29 @@ class ClaimFinder:
             return
         att = Attribution([verb, noun], source, self.resolve(source, verb.idx))
         mod = modality.DENIED if modality.cue_negated(verb) else modality.of_head(head)
+        claims.append(self.claim("reported", lo, hi, att, mod, self.said_on(verb, (lo, hi))))
+
+    def figure_given(self, verb: Token, claims: list[Claim]) -> None:
+        """A figure somebody gives with a verb of placing: "Health authorities put the death
+        toll at 43", "officials raised the number of dead to 50". The cue is the verb, the
+        content the figure's noun with its "at"/"to" phrase."""
+        nouns = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and
+                 c.lemma_.lower() in FIGURE_NOUNS]
+        if not nouns:
+            return
+        noun = nouns[0]
+        value = [c for c in list(verb.children) + list(noun.children)
+                 if c.dep_ == "prep" and c.lower_ in ("at", "to") and c.i > noun.i
+                 and any(g.dep_ == "pobj" for g in c.children)]
+        if not value:
+            return
+        source = self.source_phrase(verb) if noun.dep_ == "dobj" else None
+        if source is None:
+            return
+        last = max(value[0].right_edge, noun.right_edge, key=lambda t: t.i)
+        lo, hi = noun.left_edge.idx, last.idx + len(last)
+        att = Attribution([verb], source, self.resolve(source, verb.idx))
+        mod = modality.DENIED if modality.cue_negated(verb) else modality.of_head(verb)
         claims.append(self.claim("reported", lo, hi, att, mod, self.said_on(verb, (lo, hi))))
 
     def headline_claims(self, claims: list[Claim]) -> None:
@@ -1473,7 +1500,7 @@ _LEMMA_FIXES = {"hoping": "hope", "hopes": "hope", "hoped": "hope"}
 # Hashes of every word that can start a cue (lemmas and, for the lemmatizer's slips, forms).
 _CUE_HASHES = np.array(sorted({hash_string(w) for w in (
     CUES | NOMINAL_CUES | NOMINAL_SOURCES | SOURCELESS | set(LIGHT_VERBS) | set(_LEMMA_FIXES)
-    | {"according"})}),
+    | FIGURE_VERBS | {"according"})}),
     dtype=np.uint64)
 
 
