@@ -555,3 +555,16 @@ def test_a_figure_given_with_a_verb_of_placing(claims_pipeline):
     assert reported_by(claims_pipeline, text) == [
         ("Hamas-run health authorities", "the death toll at 43"),
         ("Local officials", "the number of dead to 50")]
+
+
+def test_another_claim_ends_a_content_and_anonymity_is_no_claim(claims_pipeline):
+    # "..., while state media reported ..." is the media's claim, not part of the army's;
+    # "who asked not to be named" describes the source
+    text = ("Wounded.\n\nThe army said that 15 soldiers were wounded, while state media reported "
+            "that three civilians died.\n\nA senior Western diplomat, who asked not to be named "
+            "because of the sensitivity of the matter, said the talks had stalled.\n")
+    assert reported_by(claims_pipeline, text) == [
+        ("The army", "that 15 soldiers were wounded"),
+        ("state media", "that three civilians died"),
+        ("A senior Western diplomat, who asked not to be named because of the sensitivity of "
+         "the matter", "the talks had stalled")]

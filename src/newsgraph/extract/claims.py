@@ -411,6 +411,19 @@ class ClaimFinder:
         return any(ent.type in ("PERSON", "ORG", "NORP")
                    for _s, _e, ent in self.mentions.within(words.start_char, words.end_char))
 
+    def before_other_claim(self, clause: Token, lo: int, hi: int) -> int:
+        """The end of a content before a clause of it that is somebody else's claim, set off
+        by a comma: "said that 15 soldiers were wounded, while state media reported that
+        ..." (the parser hangs the while-clause inside the first content)."""
+        doc = self.doc
+        for child in clause.children:
+            first = child.left_edge
+            if child.i > clause.i and child.dep_ in ("advcl", "conj") and self.is_cue(child) \
+                    and any(c.dep_ == "nsubj" for c in child.children) and first.i > 0 \
+                    and doc[first.i - 1].text in (",", ";") and lo < doc[first.i - 1].idx < hi:
+                hi = min(hi, doc[first.i - 1].idx)
+        return hi
+
     def before_own_claim(self, heads: list[Token], right: int) -> int:
         """The end of a source phrase (its last token, at most ``right``) before a relative
         clause that is a claim of its own: "Mr. Kamin, who emphasized that ...,", "according
@@ -420,7 +433,8 @@ class ClaimFinder:
         for head in heads:
             for child in head.children:
                 if child.i > head.i and child.dep_ == "relcl" and self.is_cue(child) and \
-                        doc[child.left_edge.i - 1].text in (",", "—", "–"):
+                        doc[child.left_edge.i - 1].text in (",", "—", "–") and \
+                        not self.anonymity(child):
                     right = min(right, child.left_edge.i - 2)
         return right
 
@@ -649,6 +663,13 @@ class ClaimFinder:
                     last = tok.right_edge
                     return first.idx, last.idx + len(last), tok
         return None
+
+    def anonymity(self, verb: Token) -> bool:
+        """Whether a verb only tells how a source asked to be cited ("who asked not to be
+        named", "declining to be identified", "speaking on condition of anonymity"): part of
+        the source's description, not a claim."""
+        return lemma_of(verb) in _ANONYMITY_VERBS and any(
+            t.lower_ in _ANONYMITY_WORDS for t in verb.subtree)
 
     def discourse_marker(self, tok: Token) -> bool:
         """Whether a saying verb is part of a fixed phrase that links sentences and reports
@@ -1079,7 +1100,7 @@ class ClaimFinder:
             if lemma in FIGURE_VERBS and tok.pos_ == "VERB":
                 self.figure_given(tok, claims)
                 continue
-            if self.discourse_marker(tok):
+            if self.discourse_marker(tok) or self.anonymity(tok):
                 continue
             if not self.is_cue(tok):
                 if lemma in SOURCELESS and tok.pos_ in ("VERB", "AUX"):
@@ -1091,6 +1112,7 @@ class ClaimFinder:
                     self.sourceless(tok, claims)
                 continue
             lo, hi, clause = content
+            hi = self.before_other_claim(clause, lo, hi)
             hi = self.through_quote(lo, hi, claimed)
             k = bisect_right(taken_starts, lo)
             if any(s <= lo and hi <= e for s, e in taken[max(0, k - 3):k]):
@@ -1142,7 +1164,8 @@ class ClaimFinder:
         lemmas = self.lemma_hashes()
         for i in np.flatnonzero(np.isin(lemmas, _new_cue_hashes(model))).tolist():
             tok = self.doc[i]
-            if tok.pos_ not in claim_model.CUE_POS or self.discourse_marker(tok):
+            if tok.pos_ not in claim_model.CUE_POS or self.discourse_marker(tok) or \
+                    self.anonymity(tok):
                 continue
             pos = tok.idx
             k = bisect_right(starts, pos) - 1
@@ -1488,6 +1511,8 @@ _SUPERLATIVE_TAGS = np.array([hash_string("JJS"), hash_string("RBS")], dtype=np.
 
 # Relative pronouns: a source that names its speaker through the noun its clause hangs off.
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
+_ANONYMITY_VERBS = frozenset({"ask", "request", "decline", "speak", "refuse", "insist"})
+_ANONYMITY_WORDS = frozenset({"named", "identified", "anonymity", "anonymously", "quoted"})
 _AROUND_ACCORDING = frozenset(" \t\n,.;:")  # trimmed from what "according to" reports
 _BEFORE_CUE = frozenset({"aux", "neg", "advmod", "prep", "npadvmod"})  # "have also said"
 _ROUGHLY = frozenset({"about", "nearly", "almost", "some", "over", "more", "most", "fewer",
