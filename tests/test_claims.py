@@ -568,3 +568,11 @@ def test_another_claim_ends_a_content_and_anonymity_is_no_claim(claims_pipeline)
         ("state media", "that three civilians died"),
         ("A senior Western diplomat, who asked not to be named because of the sensitivity of "
          "the matter", "the talks had stalled")]
+
+
+def test_markup_names_no_speaker(claims_pipeline):
+    # An embedded post left as markup: its tag and attributes are no source of a claim.
+    text = ('Reactions poured in.  <tweet pic="" author="someone" timestamp="1449075600" '
+            'tweet_id="672152791717158917">The storm looks very bad. Stay safe.</tweet>. '
+            'The mayor said that the city was safe.')
+    assert reported_by(claims_pipeline, text) == [("The mayor", "that the city was safe")]

@@ -272,6 +272,12 @@ class Attribution:
     source: Span | None
     entity: Entity | None
 
+    def __post_init__(self) -> None:
+        # Markup left in a text ('<tweet author="X" id="1">...') parses as words, and its
+        # tags and attributes as somebody's name; they never name a speaker.
+        if self.source is not None and _MARKUP.search(self.source.text):
+            self.source, self.entity = None, None
+
 
 class ClaimFinder:
     def __init__(self, ctx: Context):
@@ -1200,6 +1206,8 @@ class ClaimFinder:
             source = doc[found.source[0]:found.source[1]]
             words = [tok] + [c for c in tok.children if c.dep_ == "prt"]
             att = Attribution(words, source, self.resolve(source, pos))
+            if att.source is None:
+                continue
             mod = modality.of_head(found.head)
             if mod == modality.ASSERTED and lemma_of(tok) in _LOOKS_FORWARD:
                 mod = modality.EXPECTED
@@ -1509,6 +1517,8 @@ def _new_cue_hashes(model: claim_model.ClaimModel) -> np.ndarray:
 
 _SUPERLATIVE_TAGS = np.array([hash_string("JJS"), hash_string("RBS")], dtype=np.uint64)
 
+# Tags and attributes of markup: '<', '>' or an attribute's '="'.
+_MARKUP = re.compile(r'[<>]|=\s*"')
 # Relative pronouns: a source that names its speaker through the noun its clause hangs off.
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _ANONYMITY_VERBS = frozenset({"ask", "request", "decline", "speak", "refuse", "insist"})
