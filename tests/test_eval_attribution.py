@@ -10,7 +10,8 @@ import pytest
 
 from conftest import SHARED, needs_shared
 from newsgraph.evaluate import Report
-from newsgraph.evaluate.attribution import (COLUMNS, Tokens, choose_split, claim_attributions,
+from newsgraph.evaluate.attribution import (COLUMNS, CUE_KINDS, Tokens, choose_split,
+                                            claim_attributions, gold_cue_kinds,
                                             is_pronoun_source, run, score, token_spans,
                                             trimmed_hull)
 from newsgraph.evaluate.brat import Attribution, AttributionDoc, pair_files, parse_ann, \
@@ -167,8 +168,35 @@ def row(pred: list[Attribution], gold: list[Attribution] | None = None) -> dict[
 
 def test_gold_against_itself_is_perfect():
     cells = row(gold_attributions())
-    assert all(cells[c] == 1.0 for c in COLUMNS if " P" in c or " R" in c or "F1" in c)
+    assert all(cells[c] == 1.0 for c in COLUMNS
+               if (" P" in c or " R" in c or "F1" in c) and "R:" not in c)
     assert cells["pronoun source acc"] == 1.0
+    # recall by kind of cue only where the kinds are given
+    assert all(cells[f"source overlap R: {kind}"] is None for kind in CUE_KINDS)
+
+
+def test_source_recall_by_kind_of_cue():
+    text = ("The minister said the port stays shut. Rebels opposed the decision. "
+            "The army hired two hundred guards.")
+
+    def span(words):
+        start = text.index(words)
+        return [(start, start + len(words))]
+
+    gold = [Attribution(source=span(src), cue=span(cue), content=span(content))
+            for src, cue, content in [("The minister", "said", "the port stays shut"),
+                                      ("Rebels", "opposed", "the decision"),
+                                      ("The army", "hired", "two hundred guards")]]
+    doc = AttributionDoc("k", "k.txt", "k.ann", text, None, gold)
+    kinds = gold_cue_kinds([doc])
+    assert kinds == [["speech & thought", "stance & intent", "other"]]
+    pred = [gold[0], Attribution(source=span("Rebels"), cue=span("opposed"),
+                                 content=span("the decision"))]
+    cells = dict(zip(COLUMNS[1:], score(doc, pred, kinds=kinds[0]).row()))
+    assert cells["source overlap R: speech & thought"] == 1.0
+    assert cells["source overlap R: stance & intent"] == 1.0
+    assert cells["source overlap R: other"] == 0.0
+    assert cells["source overlap R"] == pytest.approx(3 / 5)
 
 
 def test_exact_forgives_punctuation_and_quotes_overlap_counts_tokens():
@@ -284,7 +312,9 @@ def test_run_on_polnear_dev_limit_2():
     else:
         cells = dict(zip(COLUMNS, newsgraph))
         assert cells["docs"] == 2
-        assert all(0.0 <= cells[c] <= 1.0 for c in COLUMNS[3:-2])
+        assert all(0.0 <= cells[c] <= 1.0 for c in COLUMNS[3:-2] if "R:" not in c)
+        assert all(cells[c] is None or 0.0 <= cells[c] <= 1.0 for c in COLUMNS if "R:" in c)
+    assert any(n.startswith("Gold source words by kind of cue") for n in report.notes)
     assert report.notes[0].startswith("Data: the dev split")
 
 

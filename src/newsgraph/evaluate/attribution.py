@@ -32,9 +32,16 @@ from .brat import ROLES, Attribution, AttributionDoc, Span, read_folder
 
 PEERS = ("textacy",)
 NAMES = {"newsgraph": "newsgraph", "textacy": "textacy", "gold": "gold (sanity check)"}
+# Kinds of gold cue, for recall by kind: what the issue calls claims (speech, findings,
+# thought), stances and intents, and the rest (PolNeAR also marks verbs of action as cues).
+CUE_KINDS = ("speech & thought", "stance & intent", "other")
+_KIND_OF_CLASS = {"speech": 0, "finding": 0, "cognition": 0, "quote_cues": 0, "sourceless": 0,
+                  "sourceless_passive": 0, "nominal_sources": 0,
+                  "stance": 1, "intent": 1, "nominal_cues": 1}
 COLUMNS = ["system", "docs", "predicted",
            *(f"{role} {how} {m}" for role in ROLES for how in ("exact", "overlap")
              for m in ("P", "R", "F1")),
+           *(f"source overlap R: {kind}" for kind in CUE_KINDS),
            "pronoun source acc", "docs/s"]
 # The extractors the claims extractor may read (its sources are actors), run before it.
 BEFORE_CLAIMS = ("actors", "times", "quantities")
@@ -136,6 +143,9 @@ class Tally:
     gold_shared: Counter = field(default_factory=Counter)  # gold tokens in a predicted span
     pred_tokens: Counter = field(default_factory=Counter)
     gold_tokens: Counter = field(default_factory=Counter)
+    # gold source tokens, and those found, by the kind of the gold cue (CUE_KINDS)
+    kind_tokens: Counter = field(default_factory=Counter)
+    kind_shared: Counter = field(default_factory=Counter)
     pronoun_gold: int = 0
     pronoun_right: int = 0
     seconds: float = 0.0
@@ -161,6 +171,9 @@ class Tally:
             r = (self.gold_shared[role] / self.gold_tokens[role]
                  if self.gold_tokens[role] else 0.0)
             cells += [p, r, _f1(p, r)]
+        for kind in CUE_KINDS:
+            n = self.kind_tokens[kind]
+            cells.append(self.kind_shared[kind] / n if n else None)
         cells.append(self.pronoun_right / self.pronoun_gold if self.pronoun_gold else None)
         cells.append(self.docs / self.seconds if self.seconds else None)
         return cells
@@ -192,8 +205,10 @@ def is_pronoun_source(text: str, attribution: Attribution) -> bool:
     return span is not None and text[span[0]:span[1]].lower() in PRONOUNS
 
 
-def score(doc: AttributionDoc, pred: list[Attribution], tokens: Tokens | None = None) -> Tally:
-    """The counts for one document."""
+def score(doc: AttributionDoc, pred: list[Attribution], tokens: Tokens | None = None,
+          kinds: list[str] | None = None) -> Tally:
+    """The counts for one document; ``kinds`` gives the kind of each gold attribution's cue
+    (CUE_KINDS), for recall by kind."""
     text, gold = doc.text, doc.gold
     tokens = tokens or Tokens(text)
     tally = Tally(docs=1, pred=len(pred))
@@ -208,6 +223,10 @@ def score(doc: AttributionDoc, pred: list[Attribution], tokens: Tokens | None = 
         tally.gold_tokens[role] = sum(_length(r) for r in gold_ranges)
         tally.pred_shared[role] = sum(_shared(r, all_gold) for r in pred_ranges)
         tally.gold_shared[role] = sum(_shared(r, all_pred) for r in gold_ranges)
+        if role == "source" and kinds is not None:
+            for kind, r in zip(kinds, gold_ranges):
+                tally.kind_tokens[kind] += _length(r)
+                tally.kind_shared[kind] += _shared(r, all_pred)
     for g in gold:
         if not is_pronoun_source(text, g):
             continue
@@ -216,6 +235,33 @@ def score(doc: AttributionDoc, pred: list[Attribution], tokens: Tokens | None = 
             (overlaps(p.cue, g.cue) or overlaps(p.content, g.content))
             and overlaps(p.source, g.source) for p in pred)
     return tally
+
+
+def gold_cue_kinds(docs: list[AttributionDoc], model: str | None = None
+                   ) -> list[list[str]] | None:
+    """The kind (CUE_KINDS) of each gold attribution's cue, from the lemmas of its words and
+    the claims lexicon's classes: "according to" and a colon are speech; None where the
+    lexicon or the model cannot be loaded."""
+    try:
+        from .. import nlp as newsgraph_nlp
+        from ..extract.claims import CUE_CLASSES
+
+        nlp = newsgraph_nlp.load(model)
+    except Exception:  # the breakdown is extra: the table stands without it
+        return None
+    texts = [" ".join(doc.text[s:e] for s, e in g.cue) for doc in docs for g in doc.gold]
+    off = [name for name in ("parser", "ner") if name in nlp.pipe_names]
+    kinds = []
+    for parsed in nlp.pipe(texts, disable=off):
+        found = {_KIND_OF_CLASS.get(CUE_CLASSES.get(t.lemma_.lower(), ""), 2) for t in parsed}
+        if any(t.lower_ == "according" or t.text == ":" for t in parsed):
+            found.add(0)
+        kinds.append(CUE_KINDS[min(found, default=2)])
+    out, k = [], 0
+    for doc in docs:
+        out.append(kinds[k:k + len(doc.gold)])
+        k += len(doc.gold)
+    return out
 
 
 # --- systems ---------------------------------------------------------------------------------
@@ -415,17 +461,21 @@ def run(data: Path, peers: Iterable[str] = PEERS, limit: int | None = None,
         except Unavailable as why:
             report.notes.append(f"{NAMES[name]}: not available: {why}")
     tokens = [Tokens(d.text) for d in docs]
+    kinds = gold_cue_kinds(docs, model)
     for name, _runner in systems:
         if name not in results:
             report.rows.append([NAMES[name], "not available"] + [None] * (len(COLUMNS) - 2))
             continue
         out, total = results[name], Tally()
-        for doc, doc_tokens, found, seconds in zip(docs, tokens, out.found, out.seconds):
-            one = score(doc, found, doc_tokens)
+        for i, (doc, doc_tokens, found, seconds) in enumerate(
+                zip(docs, tokens, out.found, out.seconds)):
+            one = score(doc, found, doc_tokens, kinds[i] if kinds else None)
             one.seconds = seconds
             total.add(one)
         report.rows.append([NAMES[name], *total.row()])
     report.notes = _data_notes(docs, folder, split_note, skipped, limit) + report.notes
+    if kinds:
+        report.notes.append(_kind_note(docs, tokens, kinds))
     for out in results.values():
         report.notes += out.notes
     report.notes += MEASURE_NOTES
@@ -451,6 +501,14 @@ MEASURE_NOTES = [
     "(predicted, gold) pair instead; that is the same number unless spans of one side "
     "overlap each other (PolNeAR sometimes gives two attributions one source span, which "
     "the pair sum counts twice and could push P or R above 1).",
+    "source overlap R by kind of cue: the source overlap recall of the gold attributions "
+    "whose cue holds a word the claims lexicon lists as speech, finding or thought (say, "
+    "tell, find, believe, want; 'according to' and a colon too), as stance or intent "
+    "(oppose, support, endorse, demand), or neither (other: mostly verbs of action that the "
+    "corpus also marks, such as 'vetoed', 'hired', 'is a surrogate for'). A gold "
+    "attribution takes the first of these kinds that any of its cue's lemmas has. The "
+    "lexicon is newsgraph's own, so this splits the gold by what newsgraph sets out to find; "
+    "it is a breakdown of R, not a second measure.",
     "pronoun source acc: among gold attributions whose source is only a personal or "
     "possessive pronoun (he, she, they, it, I, we, you, his, their ...), the share for which "
     "some prediction that overlaps it (cue or content) has a source span overlapping the gold "
@@ -459,6 +517,17 @@ MEASURE_NOTES = [
     "docs/s: documents / seconds spent on them by that system (spaCy parse included for both), "
     "timed in this same run on this machine, one process.",
 ]
+
+
+def _kind_note(docs: list[AttributionDoc], tokens: list[Tokens], kinds: list[list[str]]
+               ) -> str:
+    words: Counter = Counter()
+    for doc, doc_tokens, doc_kinds in zip(docs, tokens, kinds):
+        for g, kind in zip(doc.gold, doc_kinds):
+            words[kind] += _length(doc_tokens.ranges(g.source))
+    total = sum(words.values()) or 1
+    return ("Gold source words by kind of cue: " + "; ".join(
+        f"{kind} {words[kind]} ({words[kind] / total:.0%})" for kind in CUE_KINDS) + ".")
 
 
 def _data_notes(docs: list[AttributionDoc], folder: Path, split_note: str | None,
