@@ -576,3 +576,14 @@ def test_markup_names_no_speaker(claims_pipeline):
             'tweet_id="672152791717158917">The storm looks very bad. Stay safe.</tweet>. '
             'The mayor said that the city was safe.')
     assert reported_by(claims_pipeline, text) == [("The mayor", "that the city was safe")]
+
+
+def test_claim_held_through_a_possessive_pronoun_is_the_subjects(claims_pipeline):
+    # "X escalated her attacks on Y": the subject holds the claim, the verb is part of the cue
+    found = claims_of(claims_pipeline, "Later that day, she escalated her attacks on the "
+                      "governor's record on guns.")[1]
+    (claim,) = [c for k, _, c in found if k == "reported"]
+    assert (claim.source_text, claim.cue) == ("she", "escalated her attacks on")
+    # a pronoun subject that does not agree with the possessor leaves the claim hers
+    assert said_by(claims_pipeline, "He ignored her attacks on the bank.", "reported") == \
+        [("her", "attacks on")]

@@ -1320,10 +1320,36 @@ class ClaimFinder:
                         content, cue = pobj, [noun, child]
         if source is None or not content:
             return
+        holder = self.holder_of_own(noun, source)
+        if holder is not None:  # "She escalated her attacks on X": she says it
+            source, cue = holder[0], [holder[1]] + cue
         lo, hi, head = self._extent(content)
         att = Attribution(cue, source, self.resolve(source, noun.idx))
         # no date: a claim named by a noun may have been made any time before
         claims.append(self.claim("reported", lo, hi, att, modality.of_head(head), None))
+
+    def holder_of_own(self, noun: Token, possessor: Span) -> tuple[Span, Token] | None:
+        """The subject phrase and verb of a clause whose subject holds the claim through a
+        possessive pronoun ("Fallon expressed his support for ...", "she escalated her attacks
+        on ...", "is doubling down on his support for ..."): the subject names the holder,
+        and the verb says what the holder does with it. None where the possessor is no
+        pronoun or does not agree with a pronoun subject."""
+        if len(possessor) != 1 or possessor[0].lower_ not in _OWN_PRONOUN:
+            return None
+        verb = noun.head
+        if noun.dep_ == "pobj" and verb.dep_ == "prep":
+            verb = verb.head
+        elif noun.dep_ != "dobj":
+            return None
+        if verb.pos_ not in ("VERB", "AUX") or verb.i > noun.i:
+            return None
+        subject = self.source_phrase(verb)
+        if subject is None:
+            return None
+        pronoun = _OWN_PRONOUN[possessor[0].lower_]
+        if len(subject) == 1 and subject[0].pos_ == "PRON" and subject[0].lower_ not in pronoun:
+            return None
+        return subject, verb
 
     def sourceless(self, cue: Token, claims: list[Claim]) -> None:
         """A claim nobody is named for, read off a raising verb or an agentless passive: "the
@@ -1517,6 +1543,9 @@ def _new_cue_hashes(model: claim_model.ClaimModel) -> np.ndarray:
 
 _SUPERLATIVE_TAGS = np.array([hash_string("JJS"), hash_string("RBS")], dtype=np.uint64)
 
+# A possessive pronoun and the subject pronouns it agrees with.
+_OWN_PRONOUN = {"his": ("he",), "her": ("she",), "its": ("it",), "their": ("they",),
+                "our": ("we",), "my": ("i",), "your": ("you",)}
 # Tags and attributes of markup: '<', '>' or an attribute's '="'.
 _MARKUP = re.compile(r'[<>]|=\s*"')
 # Relative pronouns: a source that names its speaker through the noun its clause hangs off.
