@@ -587,3 +587,14 @@ def test_claim_held_through_a_possessive_pronoun_is_the_subjects(claims_pipeline
     # a pronoun subject that does not agree with the possessor leaves the claim hers
     assert said_by(claims_pipeline, "He ignored her attacks on the bank.", "reported") == \
         [("her", "attacks on")]
+
+
+def test_noun_of_claim_held_by_the_subject_of_a_holding_verb(claims_pipeline):
+    # "voiced support for": one claim, the verb and noun its cue, the subject its source
+    assert said_by(claims_pipeline, "The party leader voiced support for the ceasefire plan.",
+                   "reported") == [("The party leader", "voiced support for")]
+    found = reported_by(claims_pipeline, "The minister expressed concern that the talks "
+                        "would fail.")
+    assert found == [("The minister", "that the talks would fail")]
+    # a verb of receiving makes no holder of its subject
+    assert reported_by(claims_pipeline, "The plan drew criticism from rights groups.") == []

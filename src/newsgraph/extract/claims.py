@@ -74,7 +74,8 @@ _NOMINAL_PREPS = frozenset({"of", "about", "on", "against", "for", "to"})
 # and passives without an agent: "X is expected to ...", "it was revealed that ...".
 SOURCELESS = _LEX["sourceless"]
 LIGHT_VERBS = {"make": _LEX["light_verb_nouns"]}  # the verb a noun of that list makes a cue
-FIGURE_VERBS, FIGURE_NOUNS = _LEX["figure_verbs"], _LEX["figure_nouns"]  # "put the toll at 43"
+FIGURE_VERBS, FIGURE_NOUNS = _LEX["figure_verbs"], _LEX["figure_nouns"]
+HOLDING_VERBS = _LEX["holding_verbs"]  # "voiced support for": the subject holds the noun's claim  # "put the toll at 43"
 LINE_LABELS = frozenset(_LEX["line_labels"])
 QUOTE_CUES = _LEX["quote_cues"]  # cues only beside a direct quote
 # A line "Label: what is said" (the label short, the rest a clause).
@@ -1318,23 +1319,32 @@ class ClaimFinder:
                     pobj = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
                     if pobj:
                         content, cue = pobj, [noun, child]
-        if source is None or not content:
+        if not content:
             return
-        holder = self.holder_of_own(noun, source)
+        holder = self.clause_holder(noun, source)
         if holder is not None:  # "She escalated her attacks on X": she says it
-            source, cue = holder[0], [holder[1]] + cue
+            source, verb = holder
+            cue = [verb] + cue
+            # the verb read as a cue of its own took the noun for what is said ("voiced |
+            # support for X"): this reading replaces it
+            claims[:] = [c for c in claims
+                         if not (c.cue_start == verb.idx and c.start <= noun.idx < c.end)]
+        if source is None:
+            return
         lo, hi, head = self._extent(content)
         att = Attribution(cue, source, self.resolve(source, noun.idx))
         # no date: a claim named by a noun may have been made any time before
         claims.append(self.claim("reported", lo, hi, att, modality.of_head(head), None))
 
-    def holder_of_own(self, noun: Token, possessor: Span) -> tuple[Span, Token] | None:
-        """The subject phrase and verb of a clause whose subject holds the claim through a
-        possessive pronoun ("Fallon expressed his support for ...", "she escalated her attacks
-        on ...", "is doubling down on his support for ..."): the subject names the holder,
-        and the verb says what the holder does with it. None where the possessor is no
-        pronoun or does not agree with a pronoun subject."""
-        if len(possessor) != 1 or possessor[0].lower_ not in _OWN_PRONOUN:
+    def clause_holder(self, noun: Token, possessor: Span | None) -> tuple[Span, Token] | None:
+        """The subject phrase and verb of a clause whose subject holds the claim a noun
+        names: through a possessive pronoun ("Fallon expressed his support for ...", "she
+        escalated her attacks on ...", "is doubling down on his support for ..."), or as the
+        object of a holding verb ("Le Pen voiced support for ...", "took a firm stance
+        against ..."). The verb says what the holder does with it and joins the cue. None
+        where the possessor is no pronoun, or does not agree with a pronoun subject."""
+        if possessor is not None and (len(possessor) != 1 or
+                                      possessor[0].lower_ not in _OWN_PRONOUN):
             return None
         verb = noun.head
         if noun.dep_ == "pobj" and verb.dep_ == "prep":
@@ -1343,11 +1353,13 @@ class ClaimFinder:
             return None
         if verb.pos_ not in ("VERB", "AUX") or verb.i > noun.i:
             return None
+        if possessor is None and lemma_of(verb) not in HOLDING_VERBS:
+            return None
         subject = self.source_phrase(verb)
         if subject is None:
             return None
-        pronoun = _OWN_PRONOUN[possessor[0].lower_]
-        if len(subject) == 1 and subject[0].pos_ == "PRON" and subject[0].lower_ not in pronoun:
+        if possessor is not None and len(subject) == 1 and subject[0].pos_ == "PRON" and \
+                subject[0].lower_ not in _OWN_PRONOUN[possessor[0].lower_]:
             return None
         return subject, verb
 
