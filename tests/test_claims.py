@@ -598,3 +598,26 @@ def test_noun_of_claim_held_by_the_subject_of_a_holding_verb(claims_pipeline):
     assert found == [("The minister", "that the talks would fail")]
     # a verb of receiving makes no holder of its subject
     assert reported_by(claims_pipeline, "The plan drew criticism from rights groups.") == []
+
+
+def test_source_never_runs_across_its_cue(claims_pipeline):
+    # the parser hangs "Sen. John McCain ..." after the verb on the subject "lawyers"
+    text = ("The lawyers also pointed to the valid candidacies of two former Republican "
+            "hopefuls, Sen. John McCain of Arizona and former Michigan Gov. George Romney, who "
+            "were born outside the country.")
+    assert [src for src, _ in reported_by(claims_pipeline, text)] == ["The lawyers"]
+
+
+def test_verbs_of_aspect_and_borrowed_agents_make_no_claims(claims_pipeline):
+    assert reported_by(claims_pipeline, "Clinton continues to lead in the polls.") == []
+    ((source, content),) = reported_by(claims_pipeline,
+                                       "He continued to insist that the vote was rigged.")
+    assert source == "He" and content.endswith("that the vote was rigged")
+    # the agent of one passive is not the source of the passive joined to it
+    text = ("Courted by most of the candidates and widely expected to be the top donor, "
+            "Adelson stayed quiet.")
+    assert all(src != "most of the candidates" for src, _ in reported_by(claims_pipeline, text))
+    # a passive with its own subject takes no source from the clause it is joined to
+    text = ("After his opponents dropped out and he might have been expected to make peace, "
+            "he attacked again.")
+    assert all(src != "his opponents" for src, _ in reported_by(claims_pipeline, text))

@@ -358,7 +358,9 @@ class ClaimFinder:
         for child in cue.children:
             if child.dep_ in ("nsubj", "csubj"):
                 subj = child
-            elif child.dep_ == "agent":
+            elif child.dep_ == "agent" and depth == 0:
+                # (a verb's agent is its own: "Courted by X and expected to win" is no
+                # expectation of X's)
                 pobj = [c for c in child.children if c.dep_ == "pobj"]
                 if pobj:
                     subj = pobj[0]
@@ -366,7 +368,7 @@ class ClaimFinder:
             return self.inherited_source(cue, depth)
         # "An analysis by X found": the phrase stays whole (it is what names the source);
         # resolve() finds X inside it, as the head noun is no entity.
-        return self.subject_words(subj)
+        return self.subject_words(subj, cue)
 
     def name_before(self, cue: Token) -> Span | None:
         """The subject the parser lost: "Jeffrey Salkin, a Hollywood, Fla., rabbi helping to
@@ -445,13 +447,24 @@ class ClaimFinder:
                     right = min(right, child.left_edge.i - 2)
         return right
 
-    def subject_words(self, subj: Token) -> Span:
+    def subject_words(self, subj: Token, verb: Token | None = None) -> Span:
         """The subject phrase with its appositions and relative clauses ("Chris Cox, who runs
         the lobbying arm,": quote corpora mark the whole phrase), without a home after a comma
         ("Jane Roe, of Tulsa"), a dateline or the end of a quote the parser took in before it
         ("WASHINGTON (AP) — X"), or the punctuation around it."""
         doc = self.doc
         left, right = subj.left_edge.i, subj.right_edge.i
+        if verb is not None:
+            # never across its verb: a parse may hang words after the verb on the subject
+            # ("The lawyers also pointed to ..., Sen. John McCain": McCain an apposition)
+            if subj.i < verb.i <= right:
+                right = verb.i - 1
+                while right > subj.i and not subj.is_ancestor(doc[right]):
+                    right -= 1  # "The lawyers also pointed": "also" is the verb's
+            elif left <= verb.i < subj.i:
+                left = verb.i + 1
+                while left < subj.i and not subj.is_ancestor(doc[left]):
+                    left += 1
         heads = [subj] + [c for c in subj.children if c.dep_ == "appos" and c.i > subj.i]
         for head in heads:
             for child in head.children:
@@ -480,6 +493,8 @@ class ClaimFinder:
         impassioned in blasting me" (a gerund after a preposition)."""
         if depth > 2 or cue.tag_ == "VBN" and cue.dep_ != "conj":
             return None  # "Asked what ..., X replied": the asker is not X
+        if any(c.dep_ == "nsubjpass" for c in cue.children):
+            return None  # "... dropped out and he was expected to ...": expected by nobody named
         head = cue.head
         if cue.dep_ == "pcomp" and head.pos_ == "ADP" and head.head is not head:
             head = head.head
@@ -542,7 +557,7 @@ class ClaimFinder:
         lemma = lemma_of(tok)
         if tok.pos_ not in ("VERB", "AUX") or lemma not in CUES:
             return False
-        return True
+        return not _aspect(tok)
 
     def attribution(self, cue: Token) -> Attribution:
         words = [cue] + [c for c in cue.children if c.dep_ == "prt"]
@@ -1172,7 +1187,7 @@ class ClaimFinder:
         for i in np.flatnonzero(np.isin(lemmas, _new_cue_hashes(model))).tolist():
             tok = self.doc[i]
             if tok.pos_ not in claim_model.CUE_POS or self.discourse_marker(tok) or \
-                    self.anonymity(tok):
+                    self.anonymity(tok) or _aspect(tok):
                 continue
             pos = tok.idx
             k = bisect_right(starts, pos) - 1
@@ -1555,6 +1570,8 @@ def _new_cue_hashes(model: claim_model.ClaimModel) -> np.ndarray:
 
 _SUPERLATIVE_TAGS = np.array([hash_string("JJS"), hash_string("RBS")], dtype=np.uint64)
 
+# Verbs of aspect that are also cues ("he continued: ..."), no cue with an infinitive.
+_ASPECTUAL = frozenset({"continue", "begin", "start", "keep", "resume"})
 # A possessive pronoun and the subject pronouns it agrees with.
 _OWN_PRONOUN = {"his": ("he",), "her": ("she",), "its": ("it",), "their": ("they",),
                 "our": ("we",), "my": ("i",), "your": ("you",)}
@@ -1582,6 +1599,18 @@ _CUE_HASHES = np.array(sorted({hash_string(w) for w in (
 
 def lemma_of(tok: Token) -> str:
     return _LEMMA_FIXES.get(tok.lower_) or tok.lemma_.lower()
+
+
+def _aspect(tok: Token) -> bool:
+    """A verb of aspect with an infinitive that is no cue ("continues to lead in the polls"):
+    it says how long something goes on, not that anybody says so. With a cue ("continued
+    to insist that ...") the two read as one cue."""
+    if lemma_of(tok) not in _ASPECTUAL:
+        return False
+    model = claim_model.current()
+    known = model.lemmas if model is not None else frozenset()
+    return any(c.dep_ == "xcomp" and lemma_of(c) not in CUES and lemma_of(c) not in known
+               for c in tok.children)
 
 
 def outermost(claims: list[Claim]) -> list[Claim]:
