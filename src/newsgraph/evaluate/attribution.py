@@ -239,9 +239,10 @@ def score(doc: AttributionDoc, pred: list[Attribution], tokens: Tokens | None = 
 
 def gold_cue_kinds(docs: list[AttributionDoc], model: str | None = None
                    ) -> list[list[str]] | None:
-    """The kind (CUE_KINDS) of each gold attribution's cue, from the lemmas of its words and
-    the claims lexicon's classes: "according to" and a colon are speech; None where the
-    lexicon or the model cannot be loaded."""
+    """The kind (CUE_KINDS) of each gold attribution's cue, from the lemmas of its words (read
+    in their sentence: "hoping" alone would be "hop") and the claims lexicon's classes:
+    "according to" and a colon are speech. None where the lexicon or the model cannot be
+    loaded."""
     try:
         from .. import nlp as newsgraph_nlp
         from ..extract.claims import CUE_CLASSES
@@ -249,18 +250,19 @@ def gold_cue_kinds(docs: list[AttributionDoc], model: str | None = None
         nlp = newsgraph_nlp.load(model)
     except Exception:  # the breakdown is extra: the table stands without it
         return None
-    texts = [" ".join(doc.text[s:e] for s, e in g.cue) for doc in docs for g in doc.gold]
     off = [name for name in ("parser", "ner") if name in nlp.pipe_names]
-    kinds = []
-    for parsed in nlp.pipe(texts, disable=off):
-        found = {_KIND_OF_CLASS.get(CUE_CLASSES.get(t.lemma_.lower(), ""), 2) for t in parsed}
-        if any(t.lower_ == "according" or t.text == ":" for t in parsed):
-            found.add(0)
-        kinds.append(CUE_KINDS[min(found, default=2)])
-    out, k = [], 0
-    for doc in docs:
-        out.append(kinds[k:k + len(doc.gold)])
-        k += len(doc.gold)
+    out = []
+    for doc, parsed in zip(docs, nlp.pipe((d.text for d in docs), disable=off)):
+        kinds = []
+        for g in doc.gold:
+            words = [t for s, e in g.cue
+                     for t in (parsed.char_span(s, e, alignment_mode="expand") or ())]
+            found = {_KIND_OF_CLASS.get(CUE_CLASSES.get(t.lemma_.lower(), ""), 2)
+                     for t in words}
+            if any(t.lower_ == "according" or t.text == ":" for t in words):
+                found.add(0)
+            kinds.append(CUE_KINDS[min(found, default=2)])
+        out.append(kinds)
     return out
 
 
