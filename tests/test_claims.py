@@ -621,3 +621,21 @@ def test_verbs_of_aspect_and_borrowed_agents_make_no_claims(claims_pipeline):
     text = ("After his opponents dropped out and he might have been expected to make peace, "
             "he attacked again.")
     assert all(src != "his opponents" for src, _ in reported_by(claims_pipeline, text))
+
+
+def test_state_of_mind_named_by_an_adjective(claims_pipeline):
+    text = ("Western officials are worried that Russia will attack again, and analysts remain "
+            "skeptical of the deal. The senator has been critical of the plan.")
+    assert said_by(claims_pipeline, text, "reported") == [
+        ("Western officials", "worried"), ("analysts", "skeptical of"),
+        ("The senator", "critical of")]
+    _, found = claims_of(claims_pipeline, "Many voters are not sure about her chances.")
+    ((_, _, claim),) = found
+    assert (claim.source_text, claim.modality) == ("Many voters", "denied")
+    # the preposition must be one the adjective takes; an expletive subject names nobody
+    assert reported_by(claims_pipeline, "Supplies are critical to the war effort.") == []
+    assert reported_by(claims_pipeline, "It is not clear whether the talks will resume.") == []
+    # the day it was held
+    _, found = claims_of(claims_pipeline, "Officials were worried on Monday that the dam "
+                         "could burst.", published="2016-01-02")
+    assert [c.said_on for _, _, c in found if c.kind == "reported"] == ["2015-12-28"]

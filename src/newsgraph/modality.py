@@ -19,10 +19,16 @@ ASSERTED, EXPECTED, CONDITIONAL, HEDGED, DENIED = (
 
 
 @lru_cache(maxsize=1)
-def lexicon() -> dict[str, frozenset[str]]:
-    data = json.loads(resources.files("newsgraph.lexicon").joinpath("cues.json")
+def lexicon_data() -> dict:
+    """lexicon/cues.json as written (some lists are maps: a word to its prepositions)."""
+    return json.loads(resources.files("newsgraph.lexicon").joinpath("cues.json")
                       .read_text(encoding="utf-8"))
-    return {k: frozenset(v) for k, v in data.items() if not k.startswith("_")}
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, frozenset[str]]:
+    """Each word list of lexicon/cues.json as a set (of a map: its words)."""
+    return {k: frozenset(v) for k, v in lexicon_data().items() if not k.startswith("_")}
 
 
 _MODAL_HEDGES = frozenset({"may", "might", "could"})

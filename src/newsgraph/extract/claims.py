@@ -75,7 +75,13 @@ _NOMINAL_PREPS = frozenset({"of", "about", "on", "against", "for", "to"})
 SOURCELESS = _LEX["sourceless"]
 LIGHT_VERBS = {"make": _LEX["light_verb_nouns"]}  # the verb a noun of that list makes a cue
 FIGURE_VERBS, FIGURE_NOUNS = _LEX["figure_verbs"], _LEX["figure_nouns"]
-HOLDING_VERBS = _LEX["holding_verbs"]  # "voiced support for": the subject holds the noun's claim  # "put the toll at 43"
+HOLDING_VERBS = _LEX["holding_verbs"]
+# "officials are worried that ...": adjective -> the prepositions that take what it is about
+STANCE_ADJECTIVES: dict[str, frozenset[str]] = {
+    w: frozenset(preps) for w, preps in modality.lexicon_data()["stance_adjectives"].items()}
+# Verbs that link a subject to an adjective of stance ("is", "remains", "grew", "seems").
+_LINKING = frozenset({"be", "remain", "become", "grow", "seem", "appear", "feel", "stay",
+                      "sound", "get", "look"})  # "voiced support for": the subject holds the noun's claim  # "put the toll at 43"
 LINE_LABELS = frozenset(_LEX["line_labels"])
 QUOTE_CUES = _LEX["quote_cues"]  # cues only beside a direct quote
 # A line "Label: what is said" (the label short, the rest a clause).
@@ -1114,6 +1120,9 @@ class ClaimFinder:
             if tok.pos_ == "NOUN" and lemma in NOMINAL_CUES:
                 self.nominal(tok, claims)
                 continue
+            if tok.pos_ == "ADJ" and tok.lower_ in STANCE_ADJECTIVES:
+                self.stance_adjective(tok, claims)
+                continue
             if self.quote_at(tok.idx) is not None:
                 continue
             if lemma in LIGHT_VERBS and tok.pos_ in ("VERB", "AUX"):
@@ -1350,6 +1359,43 @@ class ClaimFinder:
         att = Attribution(cue, source, self.resolve(source, noun.idx))
         # no date: a claim named by a noun may have been made any time before
         claims.append(self.claim("reported", lo, hi, att, modality.of_head(head), None))
+
+    def stance_adjective(self, adj: Token, claims: list[Claim]) -> None:
+        """A state of mind the subject of a linking verb is in, about what follows: "Western
+        officials are worried that Russia will ...", "analysts remain skeptical of the deal",
+        "the senator has been critical of the plan", "Kyiv is confident it can hold". The
+        cue is the adjective (with its preposition), the source the subject; none without
+        something it is about ("they were confident.")."""
+        link = adj.head
+        if adj.dep_ != "acomp" or lemma_of(link) not in _LINKING or \
+                self.quote_at(adj.idx) is not None:
+            return
+        cue = [adj]
+        content: list[Token] = []
+        for child in adj.children:
+            if child.i < adj.i:
+                continue
+            if child.dep_ in ("ccomp", "xcomp") and child.pos_ in ("VERB", "AUX"):
+                content = [child]
+            elif child.dep_ == "prep" and child.lower_ in STANCE_ADJECTIVES[adj.lower_]:
+                objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+                if objects:
+                    content, cue = objects, [adj, child]
+            if content:
+                break
+        if not content:
+            return
+        source = self.source_phrase(link)
+        if source is None or source.root.lower_ in ("it", "there", "this", "that"):
+            return  # "it is unclear whether" names nobody
+        lo, hi, head = self._extent(content)
+        att = Attribution(cue, source, self.resolve(source, adj.idx))
+        if att.source is None:
+            return
+        negated = modality.cue_negated(link) or any(c.dep_ == "neg" for c in adj.children)
+        mod = modality.DENIED if negated else modality.of_head(head)
+        said = self.said_on(adj, (lo, hi)) or self.said_on(link, (lo, hi))
+        claims.append(self.claim("reported", lo, hi, att, mod, said))
 
     def clause_holder(self, noun: Token, possessor: Span | None) -> tuple[Span, Token] | None:
         """The subject phrase and verb of a clause whose subject holds the claim a noun
@@ -1593,7 +1639,7 @@ _LEMMA_FIXES = {"hoping": "hope", "hopes": "hope", "hoped": "hope"}
 # Hashes of every word that can start a cue (lemmas and, for the lemmatizer's slips, forms).
 _CUE_HASHES = np.array(sorted({hash_string(w) for w in (
     CUES | NOMINAL_CUES | NOMINAL_SOURCES | SOURCELESS | set(LIGHT_VERBS) | set(_LEMMA_FIXES)
-    | FIGURE_VERBS | {"according"})}),
+    | FIGURE_VERBS | set(STANCE_ADJECTIVES) | {"according"})}),
     dtype=np.uint64)
 
 
