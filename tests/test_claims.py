@@ -639,3 +639,24 @@ def test_state_of_mind_named_by_an_adjective(claims_pipeline):
     _, found = claims_of(claims_pipeline, "Officials were worried on Monday that the dam "
                          "could burst.", published="2016-01-02")
     assert [c.said_on for _, _, c in found if c.kind == "reported"] == ["2015-12-28"]
+
+
+def test_phrasal_cues_take_their_particle(claims_pipeline):
+    text = "Moscow lashed out at NATO on Tuesday."
+    _, found = claims_of(claims_pipeline, text, published="2016-01-02")
+    ((_, _, claim),) = found
+    assert (claim.source_text, claim.cue, text[claim.start:claim.end]) == \
+        ("Moscow", "lashed out", "at NATO")
+    assert claim.said_on == "2015-12-29"  # the time is when, not part of what
+    assert said_by(claims_pipeline, "He tore into the Pentagon's budget.", "reported") == \
+        [("He", "tore into")]
+    assert reported_by(claims_pipeline, "He tore into the Pentagon's budget.") == \
+        [("He", "the Pentagon's budget")]
+    # without its particle the verb is no cue
+    assert reported_by(claims_pipeline, "The rebels hit the convoy near the border.") == []
+
+
+def test_time_inside_what_is_criticized_stays(claims_pipeline):
+    text = "He criticized Obama last week for proposing gun control."
+    assert reported_by(claims_pipeline, text) == \
+        [("He", "Obama last week for proposing gun control")]

@@ -79,6 +79,11 @@ HOLDING_VERBS = _LEX["holding_verbs"]
 # "officials are worried that ...": adjective -> the prepositions that take what it is about
 STANCE_ADJECTIVES: dict[str, frozenset[str]] = {
     w: frozenset(preps) for w, preps in modality.lexicon_data()["stance_adjectives"].items()}
+# What a phrasal cue is about besides a stance verb's objects: "fired back at", "hit out over"
+_PHRASAL_PREPS = frozenset({"at", "over", "against", "into", "in", "with"})
+# "fired back at", "lashed out at": verb -> the particles that make it a cue
+PHRASAL_CUES: dict[str, frozenset[str]] = {
+    w: frozenset(parts) for w, parts in modality.lexicon_data()["phrasal_cues"].items()}
 # Verbs that link a subject to an adjective of stance ("is", "remains", "grew", "seems").
 _LINKING = frozenset({"be", "remain", "become", "grow", "seem", "appear", "feel", "stay",
                       "sound", "get", "look"})  # "voiced support for": the subject holds the noun's claim  # "put the toll at 43"
@@ -561,12 +566,17 @@ class ClaimFinder:
 
     def is_cue(self, tok: Token) -> bool:
         lemma = lemma_of(tok)
-        if tok.pos_ not in ("VERB", "AUX") or lemma not in CUES:
+        if tok.pos_ not in ("VERB", "AUX"):
             return False
+        if lemma not in CUES:
+            return lemma in PHRASAL_CUES and _particle(tok) is not None
         return not _aspect(tok)
 
     def attribution(self, cue: Token) -> Attribution:
         words = [cue] + [c for c in cue.children if c.dep_ == "prt"]
+        particle = _particle(cue)
+        if particle is not None and all(w.i != particle.i for w in words):
+            words.append(particle)  # "fired back", "tore into"
         source = self.source_phrase(cue)
         if source is None:
             source = self.model_source(cue)
@@ -637,11 +647,17 @@ class ClaimFinder:
                 m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)]
             if asked:
                 return self._extent_after(cue, asked)
-        if lemma in STANCE:
-            parts = [c for c in later if
-                     c.dep_ in _OBJECT_DEPS or c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS
+        particle = _particle(cue)
+        if lemma in STANCE or particle is not None:
+            preps = _OBJECT_PREPS if particle is None else _OBJECT_PREPS | _PHRASAL_PREPS
+            skip = particle.i if particle is not None else -1
+            parts = [c for c in later if c.i != skip and not self.is_time(c) and (
+                     c.dep_ in _OBJECT_DEPS or c.dep_ == "prep" and c.lower_ in preps
                      or c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("for", "that")
-                                                  for m in c.children)]
+                                                  for m in c.children))]
+            if particle is not None and particle.dep_ == "prep":  # "tore into X": X
+                parts += [c for c in particle.children if c.dep_ == "pobj"]
+                parts.sort(key=lambda t: t.i)
             if lemma in _OBJECT_NOT_SAID:
                 parts = [c for c in parts if c.dep_ != "dobj"]
             if parts:
@@ -785,6 +801,16 @@ class ClaimFinder:
             end -= 1
         return doc[sent.start].idx, doc[end].idx + len(doc[end]), verb
 
+    def is_time(self, tok: Token) -> bool:
+        """Whether a dependent's words are a time ("Tuesday", "on Tuesday", "last week"): when
+        it was said, not what ("for proposing gun control on Monday" is no time)."""
+        first = tok.left_edge
+        if first.pos_ == "ADP" and first.i < tok.right_edge.i:
+            first = self.doc[first.i + 1]
+        end = tok.right_edge.idx + len(tok.right_edge)
+        return any(t.start <= first.idx and t.end >= end
+                   for t in self.inside["times"].within(first.idx, end))
+
     def _extent(self, heads: list[Token]) -> tuple[int, int, Token]:
         lo = min(h.left_edge.idx for h in heads)
         last = max(heads, key=lambda h: h.right_edge.i).right_edge
@@ -794,7 +820,8 @@ class ClaimFinder:
         """The extent of ``heads`` and of the cue's later children that go on with what is
         said ("criticized Obama | for proposing gun control", "called him X | and someone who
         ..."), up to the first that does not: a cue of its own ("..., adding that"), a
-        coordinated verb ("and left"), a time, or punctuation that ends the clause."""
+        coordinated verb ("and left"), or punctuation that ends the clause. A time is passed
+        over (it is when, not what) and stays inside only where later parts follow it."""
         last = max(h.i for h in heads)
         parts = list(heads)
         for child in cue.children:
@@ -805,8 +832,9 @@ class ClaimFinder:
                         self.doc[child.i + 1].dep_ in _GOES_ON:
                     continue
                 break
-            if child.dep_ not in _GOES_ON or self.is_cue(child) or child.lower_ == "according" or \
-                    self.inside["times"].within(child.left_edge.idx, child.right_edge.idx + 1):
+            if self.is_time(child):
+                continue  # when, not what: a later part may still go on with what is said
+            if child.dep_ not in _GOES_ON or self.is_cue(child) or child.lower_ == "according":
                 break
             parts.append(child)
         return self._extent(parts)
@@ -1639,12 +1667,24 @@ _LEMMA_FIXES = {"hoping": "hope", "hopes": "hope", "hoped": "hope"}
 # Hashes of every word that can start a cue (lemmas and, for the lemmatizer's slips, forms).
 _CUE_HASHES = np.array(sorted({hash_string(w) for w in (
     CUES | NOMINAL_CUES | NOMINAL_SOURCES | SOURCELESS | set(LIGHT_VERBS) | set(_LEMMA_FIXES)
-    | FIGURE_VERBS | set(STANCE_ADJECTIVES) | {"according"})}),
+    | FIGURE_VERBS | set(STANCE_ADJECTIVES) | set(PHRASAL_CUES) | {"according"})}),
     dtype=np.uint64)
 
 
 def lemma_of(tok: Token) -> str:
     return _LEMMA_FIXES.get(tok.lower_) or tok.lemma_.lower()
+
+
+def _particle(tok: Token) -> Token | None:
+    """The particle that makes a phrasal verb a cue ("fired back", "lashed out", "tore
+    into"), or None."""
+    parts = PHRASAL_CUES.get(lemma_of(tok))
+    if not parts:
+        return None
+    for c in tok.children:
+        if c.i > tok.i and c.dep_ in ("prt", "advmod", "prep") and c.lower_ in parts:
+            return c
+    return None
 
 
 def _aspect(tok: Token) -> bool:
