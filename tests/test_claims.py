@@ -660,3 +660,11 @@ def test_time_inside_what_is_criticized_stays(claims_pipeline):
     text = "He criticized Obama last week for proposing gun control."
     assert reported_by(claims_pipeline, text) == \
         [("He", "Obama last week for proposing gun control")]
+
+
+def test_take_with_a_noun_of_criticism_or_responsibility(claims_pipeline):
+    assert said_by(claims_pipeline, "Rubio also took a shot at Cruz over his record.",
+                   "reported") == [("Rubio", "took a shot at")]
+    assert reported_by(claims_pipeline, "The group took responsibility for the bombing.") == \
+        [("The group", "the bombing")]
+    assert reported_by(claims_pipeline, "He took the train to Kyiv.") == []

@@ -73,7 +73,10 @@ _NOMINAL_PREPS = frozenset({"of", "about", "on", "against", "for", "to"})
 # Verbs whose subject is what is said, by nobody named: "X seems to ...", "it appears that ...",
 # and passives without an agent: "X is expected to ...", "it was revealed that ...".
 SOURCELESS = _LEX["sourceless"]
-LIGHT_VERBS = {"make": _LEX["light_verb_nouns"]}  # the verb a noun of that list makes a cue
+# the verb a noun of that list makes a cue: "made the case that", "took a swipe at"
+LIGHT_VERBS = {"make": _LEX["light_verb_nouns"], "take": _LEX["take_nouns"]}
+# What a light verb's noun is about when no clause follows: "took a swipe at X"
+_LIGHT_PREPS = frozenset({"at", "with", "to", "on", "against", "over", "for"})
 FIGURE_VERBS, FIGURE_NOUNS = _LEX["figure_verbs"], _LEX["figure_nouns"]
 HOLDING_VERBS = _LEX["holding_verbs"]
 # "officials are worried that ...": adjective -> the prepositions that take what it is about
@@ -1271,8 +1274,9 @@ class ClaimFinder:
 
     def light_verb(self, verb: Token, claims: list[Claim]) -> None:
         """A claim made with a light verb and a noun that says what kind of saying it is:
-        "made the case that ...", "made the point that ...", "made clear (that) ...". The cue
-        is the verb with that noun; the content the clause that hangs off either."""
+        "made the case that ...", "made the point that ...", "made clear (that) ...", "took a
+        swipe at ...". The cue is the verb with that noun; the content the clause that hangs
+        off either, or else what follows the noun's preposition."""
         nouns = [c for c in verb.children if c.lemma_.lower() in LIGHT_VERBS[lemma_of(verb)]
                  and c.i > verb.i]
         if not nouns:
@@ -1281,15 +1285,22 @@ class ClaimFinder:
         clauses = [c for c in list(noun.children) + list(verb.children)
                    if c.i > noun.i and c.dep_ in ("ccomp", "acl", "advcl", "xcomp", "relcl")
                    and c.pos_ in ("VERB", "AUX")]
-        if not clauses:
-            return
-        clause = clauses[0]
-        lo, hi, head = self._extent([clause])
-        att = Attribution([verb, noun], None, None)
+        cue = [verb, noun]
+        if clauses:
+            lo, hi, head = self._extent(clauses[:1])
+        else:  # "took a swipe at X", "took issue with X", "took responsibility for X"
+            preps = [c for c in list(noun.children) + list(verb.children)
+                     if c.i > noun.i and c.dep_ == "prep" and c.lower_ in _LIGHT_PREPS]
+            objects = [o for o in (preps[0].children if preps else ()) if o.dep_ in
+                       ("pobj", "pcomp")]
+            if not objects:
+                return
+            lo, hi, head = self._extent(objects[:1])
+            cue.append(preps[0])
         source = self.source_phrase(verb)
         if source is None:
             return
-        att = Attribution([verb, noun], source, self.resolve(source, verb.idx))
+        att = Attribution(cue, source, self.resolve(source, verb.idx))
         mod = modality.DENIED if modality.cue_negated(verb) else modality.of_head(head)
         claims.append(self.claim("reported", lo, hi, att, mod, self.said_on(verb, (lo, hi))))
 
