@@ -668,3 +668,13 @@ def test_take_with_a_noun_of_criticism_or_responsibility(claims_pipeline):
     assert reported_by(claims_pipeline, "The group took responsibility for the bombing.") == \
         [("The group", "the bombing")]
     assert reported_by(claims_pipeline, "He took the train to Kyiv.") == []
+
+
+def test_more_verbs_and_phrases_of_stance(claims_pipeline):
+    assert said_by(claims_pipeline, "The minister stood by his decision.", "reported") == \
+        [("The minister", "stood by")]
+    # a noun of claim after the phrase joins the cue
+    assert said_by(claims_pipeline, "The senator laid out a plan for peace talks.",
+                   "reported") == [("The senator", "laid out a plan for")]
+    assert reported_by(claims_pipeline, "Most voters approve of the ceasefire.") == \
+        [("Most voters", "of the ceasefire")]
