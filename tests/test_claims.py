@@ -678,3 +678,12 @@ def test_more_verbs_and_phrases_of_stance(claims_pipeline):
                    "reported") == [("The senator", "laid out a plan for")]
     assert reported_by(claims_pipeline, "Most voters approve of the ceasefire.") == \
         [("Most voters", "of the ceasefire")]
+
+
+def test_finding_of_a_noun_the_parser_made_the_root(claims_pipeline):
+    # "found" parsed as a reduced relative clause of "poll", with no main verb
+    text = ("A Quinnipiac University poll found last week that Clinton would beat Trump 46 to "
+            "40 percent in a general election match-up.")
+    assert [src for src, _ in reported_by(claims_pipeline, text)] == \
+        ["A Quinnipiac University poll"]
+    assert reported_by(claims_pipeline, "The weapons found last week were destroyed.") == []

@@ -505,6 +505,12 @@ class ClaimFinder:
         "McCain said, citing low growth" (the participle's), "is expected to endorse" (the
         infinitive's), "voters saying they want" (the noun a participle modifies), "the one
         impassioned in blasting me" (a gerund after a preposition)."""
+        head = cue.head
+        if cue.dep_ == "acl" and head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN") and \
+                any(c.dep_ == "ccomp" for c in cue.children):
+            # "A poll found last week that ...": with no verb of its own, the noun the parser
+            # made the root is the subject
+            return self.doc[head.left_edge.i:head.i + 1]
         if depth > 2 or cue.tag_ == "VBN" and cue.dep_ != "conj":
             return None  # "Asked what ..., X replied": the asker is not X
         if any(c.dep_ == "nsubjpass" for c in cue.children):
