@@ -687,3 +687,14 @@ def test_finding_of_a_noun_the_parser_made_the_root(claims_pipeline):
     assert [src for src, _ in reported_by(claims_pipeline, text)] == \
         ["A Quinnipiac University poll"]
     assert reported_by(claims_pipeline, "The weapons found last week were destroyed.") == []
+
+
+def test_closing_cue_the_parse_lost(claims_pipeline):
+    # "records show" tagged as a compound noun; "show" hung off "fundraising"
+    for text, source in [
+            ("The aircraft was insured at a value of $35 million in 2011, records show.",
+             "records"),
+            ("Bush had to lend his campaign hundreds of thousands of dollars last month, "
+             "fundraising documents show.", "fundraising documents")]:
+        assert reported_by(claims_pipeline, text) == [(source, text[:text.rindex(",")])]
+    assert reported_by(claims_pipeline, "The talks went on for hours, a show of force.") == []

@@ -779,6 +779,45 @@ class ClaimFinder:
                        t.head.i == t.i), clauses[0])
         return before.start_char, before.end_char, clause
 
+    def closing_words(self, cue: Token, claims: list[Claim]) -> bool:
+        """"..., records show." / "..., fundraising documents show." where the parse lost the
+        frame (the tagger took "records show" for one compound, or hung the cue off
+        "fundraising"): a cue that is the last word of its sentence, a short noun phrase
+        between it and a comma, a clause with a subject before the comma. Whether a claim
+        was added."""
+        sent = cue.sent
+        end = sent.end
+        while end - 1 > cue.i and (self.doc[end - 1].is_punct or self.doc[end - 1].is_space):
+            end -= 1
+        if end - 1 != cue.i or lemma_of(cue) not in _SAYING:
+            return False
+        comma = cue.i - 1
+        while comma > sent.start and self.doc[comma].text != "," and cue.i - comma <= 8:
+            comma -= 1
+        words = self.doc[comma + 1:cue.i]
+        # the words are a noun phrase naming somebody, maybe with a participle ("leaked
+        # documents"): no verb, preposition or conjunction of their own
+        if self.doc[comma].text != "," or not len(words) or comma <= sent.start + 2 or any(
+                t.pos_ not in _NOUN_PHRASE and t.tag_ not in ("VBG", "VBN", "POS")
+                for t in words) or words[-1].pos_ not in ("NOUN", "PROPN", "PRON"):
+            return False
+        before = self.doc[sent.start:comma]
+        clauses = [t for t in before if t.pos_ in ("VERB", "AUX") and any(
+            c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)]
+        if not clauses:
+            return False
+        head = clauses[0]
+        att = Attribution([cue], words, self.resolve(words, cue.idx))
+        if att.source is None:
+            return False
+        lo, hi = before.start_char, before.end_char
+        said = self.ctx.published.isoformat() if self.ctx.published and \
+            cue.tag_ != "VBD" else None
+        if cue.tag_ == "VBD":
+            said = self.said_on(cue, (lo, hi))
+        claims.append(self.claim("reported", lo, hi, att, modality.of_head(head), said))
+        return True
+
     def parenthetical(self, cue: Token) -> tuple[int, int, Token] | None:
         """The sentence around a cue set off by commas in its middle ("This sort of opining,
         CNN claimed, violates its code"), which the parser makes the main verb: the words
@@ -1170,6 +1209,9 @@ class ClaimFinder:
                 continue
             if self.discourse_marker(tok) or self.anonymity(tok):
                 continue
+            if tok.pos_ in ("NOUN", "PROPN") and lemma in _SAYING:
+                self.closing_words(tok, claims)
+                continue
             if not self.is_cue(tok):
                 if lemma in SOURCELESS and tok.pos_ in ("VERB", "AUX"):
                     self.sourceless(tok, claims)
@@ -1178,6 +1220,8 @@ class ClaimFinder:
             if content is None:
                 if tok.tag_ == "VBN" and lemma in SOURCELESS_PASSIVE:
                     self.sourceless(tok, claims)
+                elif not self.vetoed(tok):
+                    self.closing_words(tok, claims)
                 continue
             lo, hi, clause = content
             hi = self.before_other_claim(clause, lo, hi)
@@ -1666,6 +1710,8 @@ _ASPECTUAL = frozenset({"continue", "begin", "start", "keep", "resume"})
 # A possessive pronoun and the subject pronouns it agrees with.
 _OWN_PRONOUN = {"his": ("he",), "her": ("she",), "its": ("it",), "their": ("they",),
                 "our": ("we",), "my": ("i",), "your": ("you",)}
+# Parts of speech of a plain noun phrase ("the state's election officials").
+_NOUN_PHRASE = frozenset({"DET", "ADJ", "NOUN", "PROPN", "PRON", "NUM"})
 # Tags and attributes of markup: '<', '>' or an attribute's '="'.
 _MARKUP = re.compile(r'[<>]|=\s*"')
 # Relative pronouns: a source that names its speaker through the noun its clause hangs off.
