@@ -142,10 +142,11 @@ def test_long_article_is_linear(claims_pipeline):
     from newsgraph.nlp import Sentences
     from newsgraph.record import Article, Record
 
-    unit = "“We hold the line,” he said. The army said it had 300 tanks. "
+    unit = ("“We hold the line,” he said. The army said it had 300 tanks. Officials were "
+            "worried that it would fail, and the mayor voiced support for the plan. ")
     timings = []
     for n in (1000, 10000):
-        text = unit * (n // 2)
+        text = unit * (n // 4)  # n sentences
         doc = claims_pipeline.nlp(text)
         rec = Record(article=Article(id="x", text=text))
         ctx = Context(doc=doc, article=rec.article, published=None,
@@ -153,7 +154,7 @@ def test_long_article_is_linear(claims_pipeline):
         t0 = time.perf_counter()
         claims = extract_claims(ctx)
         timings.append(time.perf_counter() - t0)
-        assert len(claims) >= n // 2
+        assert len(claims) >= n * 3 // 4
     # ten times the sentences may cost at most ~20 times the time (linear plus noise)
     assert timings[1] < max(timings[0], 0.01) * 25
 

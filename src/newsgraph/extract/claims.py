@@ -1439,9 +1439,13 @@ class ClaimFinder:
             source, verb = holder
             cue = [verb] + cue
             # the verb read as a cue of its own took the noun for what is said ("voiced |
-            # support for X"): this reading replaces it
-            claims[:] = [c for c in claims
-                         if not (c.cue_start == verb.idx and c.start <= noun.idx < c.end)]
+            # support for X"): this reading replaces it. Claims come in text order, so that
+            # one is among the last few (a bounded look back keeps long texts linear).
+            for k in range(len(claims) - 1, max(-1, len(claims) - 9), -1):
+                c = claims[k]
+                if c.cue_start == verb.idx and c.start <= noun.idx < c.end:
+                    del claims[k]
+                    break
         if source is None:
             return
         lo, hi, head = self._extent(content)
