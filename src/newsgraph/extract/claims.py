@@ -77,8 +77,8 @@ SOURCELESS = _LEX["sourceless"]
 LIGHT_VERBS = {"make": _LEX["light_verb_nouns"], "take": _LEX["take_nouns"]}
 # What a light verb's noun is about when no clause follows: "took a swipe at X"
 _LIGHT_PREPS = frozenset({"at", "with", "to", "on", "against", "over", "for"})
-FIGURE_VERBS, FIGURE_NOUNS = _LEX["figure_verbs"], _LEX["figure_nouns"]
-HOLDING_VERBS = _LEX["holding_verbs"]
+FIGURE_VERBS, FIGURE_NOUNS = _LEX["figure_verbs"], _LEX["figure_nouns"]  # "put the toll at 43"
+HOLDING_VERBS = _LEX["holding_verbs"]  # "voiced support for": the subject holds the noun's claim
 # "officials are worried that ...": adjective -> the prepositions that take what it is about
 STANCE_ADJECTIVES: dict[str, frozenset[str]] = {
     w: frozenset(preps) for w, preps in modality.lexicon_data()["stance_adjectives"].items()}
@@ -89,7 +89,7 @@ PHRASAL_CUES: dict[str, frozenset[str]] = {
     w: frozenset(parts) for w, parts in modality.lexicon_data()["phrasal_cues"].items()}
 # Verbs that link a subject to an adjective of stance ("is", "remains", "grew", "seems").
 _LINKING = frozenset({"be", "remain", "become", "grow", "seem", "appear", "feel", "stay",
-                      "sound", "get", "look"})  # "voiced support for": the subject holds the noun's claim  # "put the toll at 43"
+                      "sound", "get", "look"})
 LINE_LABELS = frozenset(_LEX["line_labels"])
 QUOTE_CUES = _LEX["quote_cues"]  # cues only beside a direct quote
 # A line "Label: what is said" (the label short, the rest a clause).
@@ -811,10 +811,9 @@ class ClaimFinder:
         if att.source is None:
             return False
         lo, hi = before.start_char, before.end_char
-        said = self.ctx.published.isoformat() if self.ctx.published and \
-            cue.tag_ != "VBD" else None
-        if cue.tag_ == "VBD":
-            said = self.said_on(cue, (lo, hi))
+        said = self.said_on(cue, (lo, hi))
+        if said is None and cue.pos_ != "VERB" and self.ctx.published:
+            said = self.ctx.published.isoformat()  # "records show": present, however tagged
         claims.append(self.claim("reported", lo, hi, att, modality.of_head(head), said))
         return True
 
