@@ -699,3 +699,16 @@ def test_closing_cue_the_parse_lost(claims_pipeline):
              "fundraising documents show.", "fundraising documents")]:
         assert reported_by(claims_pipeline, text) == [(source, text[:text.rindex(",")])]
     assert reported_by(claims_pipeline, "The talks went on for hours, a show of force.") == []
+
+
+def test_words_put_out_by_someone_are_that_someones(claims_pipeline):
+    # the subject of the verb that issues a statement or data is the source, not the noun
+    text = ("The defense ministry issued a statement saying the strikes hit only military "
+            "targets.")
+    assert reported_by(claims_pipeline, text) == [
+        ("The defense ministry", "the strikes hit only military targets")]
+    text = "The pollster released data on Monday that suggest most voters oppose the deal."
+    assert [src for src, _ in reported_by(claims_pipeline, text)] == ["The pollster"]
+    # getting a memo is not writing it
+    text = "The newspaper obtained a memo saying the plan would fail."
+    assert [src for src, _ in reported_by(claims_pipeline, text)] == ["a memo"]

@@ -79,6 +79,8 @@ LIGHT_VERBS = {"make": _LEX["light_verb_nouns"], "take": _LEX["take_nouns"]}
 _LIGHT_PREPS = frozenset({"at", "with", "to", "on", "against", "over", "for"})
 FIGURE_VERBS, FIGURE_NOUNS = _LEX["figure_verbs"], _LEX["figure_nouns"]  # "put the toll at 43"
 HOLDING_VERBS = _LEX["holding_verbs"]  # "voiced support for": the subject holds the noun's claim
+# "issued a statement saying": the subject of the verb that puts out the words is their source
+MEDIA_NOUNS, ISSUING_VERBS = _LEX["media_nouns"], _LEX["issuing_verbs"]
 # "officials are worried that ...": adjective -> the prepositions that take what it is about
 STANCE_ADJECTIVES: dict[str, frozenset[str]] = {
     w: frozenset(preps) for w, preps in modality.lexicon_data()["stance_adjectives"].items()}
@@ -380,6 +382,11 @@ class ClaimFinder:
                     subj = pobj[0]
         if subj is None:
             return self.inherited_source(cue, depth)
+        if subj.tag_ == "WDT" and cue.dep_ == "relcl":
+            # "released data Monday that suggest ...": "that" is the data, put out by someone
+            issuer = self.issuer(cue.head, depth)
+            if issuer is not None:
+                return issuer
         # "An analysis by X found": the phrase stays whole (it is what names the source);
         # resolve() finds X inside it, as the head noun is no entity.
         return self.subject_words(subj, cue)
@@ -531,9 +538,23 @@ class ClaimFinder:
             if head.pos_ in ("NOUN", "PROPN", "PRON"):
                 return self.doc[head.left_edge.i:head.i + 1]
         if cue.dep_ == "acl" and cue.tag_ == "VBG" and head.pos_ in ("NOUN", "PROPN"):
+            issuer = self.issuer(head, depth)
+            if issuer is not None:
+                return issuer
             left = head.left_edge.i
             return self.doc[left:head.i + 1]  # "911 calls saying ...", "voters backing X"
         return None
+
+    def issuer(self, medium: Token, depth: int = 0) -> Span | None:
+        """Who put out the words a cue hangs off: "His office put out a statement saying
+        ...", "Greenberg released data that suggest ...": the subject of the verb that issues
+        the noun (ISSUING_VERBS, MEDIA_NOUNS). The noun names no one; its issuer is the
+        source an analyst needs. None where the noun is not such an object."""
+        verb = medium.head
+        if medium.dep_ != "dobj" or not MEDIA_NOUNS & {lemma_of(medium), medium.lower_} or \
+                lemma_of(verb) not in ISSUING_VERBS or depth > 2:
+            return None
+        return self.source_phrase(verb, depth + 1)
 
     def said_on(self, cue: Token, content: tuple[int, int]) -> str | None:
         """When it was said: a time hanging off the cue ("said Monday", "said on Monday"),
