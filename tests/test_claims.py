@@ -712,3 +712,11 @@ def test_words_put_out_by_someone_are_that_someones(claims_pipeline):
     # getting a memo is not writing it
     text = "The newspaper obtained a memo saying the plan would fail."
     assert [src for src, _ in reported_by(claims_pipeline, text)] == ["a memo"]
+
+
+def test_a_stance_in_the_passive_with_its_agent(claims_pipeline):
+    # "was endorsed by X": X holds the stance, the subject is what it is about
+    assert reported_by(claims_pipeline, "The ceasefire plan was rejected by the opposition.") \
+        == [("the opposition", "The ceasefire plan")]
+    assert reported_by(claims_pipeline, "The mayor was endorsed on Monday by the governor.") \
+        == [("the governor", "The mayor")]

@@ -635,7 +635,7 @@ class ClaimFinder:
         # passive with its agent: "The move was first reported by MSNBC"
         if any(c.dep_ == "agent" for c in children):
             subj = [c for c in children if c.dep_ == "nsubjpass"]
-            if subj and lemma in SPEECH | FINDING:
+            if subj and lemma in SPEECH | FINDING | STANCE:
                 return self._extent(subj)
         # a cue set inside what it introduces ("This campaign, she said, is different"): the
         # parser hangs the cue off the clause, which is the content (cue and source inside)
