@@ -597,8 +597,9 @@ def test_noun_of_claim_held_by_the_subject_of_a_holding_verb(claims_pipeline):
     found = reported_by(claims_pipeline, "The minister expressed concern that the talks "
                         "would fail.")
     assert found == [("The minister", "that the talks would fail")]
-    # a verb of receiving makes no holder of its subject
-    assert reported_by(claims_pipeline, "The plan drew criticism from rights groups.") == []
+    # a verb of receiving makes no holder of its subject: the giver holds it
+    assert reported_by(claims_pipeline, "The plan drew criticism from rights groups.") == [
+        ("rights groups", "The plan")]
 
 
 def test_source_never_runs_across_its_cue(claims_pipeline):
@@ -720,3 +721,13 @@ def test_a_stance_in_the_passive_with_its_agent(claims_pipeline):
         == [("the opposition", "The ceasefire plan")]
     assert reported_by(claims_pipeline, "The mayor was endorsed on Monday by the governor.") \
         == [("the governor", "The mayor")]
+
+
+def test_a_stance_received_is_the_givers(claims_pipeline):
+    found = said_by(claims_pipeline, "The senator picked up the endorsement of the governor "
+                    "on Monday.", "reported")
+    assert found == [("the governor", "picked up the endorsement of")]
+    assert reported_by(claims_pipeline, "The mayor received support from most council "
+                       "members.") == [("most council members", "The mayor")]
+    # asking for support is not getting it
+    assert reported_by(claims_pipeline, "The mayor sought support from council members.") == []

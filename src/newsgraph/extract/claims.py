@@ -81,6 +81,9 @@ FIGURE_VERBS, FIGURE_NOUNS = _LEX["figure_verbs"], _LEX["figure_nouns"]  # "put 
 HOLDING_VERBS = _LEX["holding_verbs"]  # "voiced support for": the subject holds the noun's claim
 # "issued a statement saying": the subject of the verb that puts out the words is their source
 MEDIA_NOUNS, ISSUING_VERBS = _LEX["media_nouns"], _LEX["issuing_verbs"]
+# "drew criticism from X", "won the endorsement of X": X holds it, the subject is its object
+RECEIVING_VERBS, RECEIVING_NOUNS = _LEX["receiving_verbs"], _LEX["receiving_nouns"]
+_GIVERS = frozenset({"from", "of", "among", "by"})
 # "officials are worried that ...": adjective -> the prepositions that take what it is about
 STANCE_ADJECTIVES: dict[str, frozenset[str]] = {
     w: frozenset(preps) for w, preps in modality.lexicon_data()["stance_adjectives"].items()}
@@ -1213,6 +1216,8 @@ class ClaimFinder:
             if tok.dep_ == "pobj" and lemma in NOMINAL_SOURCES and tok.head.lower_ == "in":
                 self.in_source(tok, claims)
                 continue
+            if tok.pos_ == "NOUN" and lemma in RECEIVING_NOUNS and self.received(tok, claims):
+                continue
             if tok.pos_ == "NOUN" and lemma in NOMINAL_CUES:
                 self.nominal(tok, claims)
                 continue
@@ -1472,6 +1477,29 @@ class ClaimFinder:
         att = Attribution(cue, source, self.resolve(source, noun.idx))
         # no date: a claim named by a noun may have been made any time before
         claims.append(self.claim("reported", lo, hi, att, modality.of_head(head), None))
+
+    def received(self, noun: Token, claims: list[Claim]) -> bool:
+        """A stance received from someone: "Clinton received support from six in 10
+        Democrats", "the plan drew criticism from rights groups", "picked up the endorsement
+        of Gov. Walker". Whoever it comes from is the source, the receiving verb's subject
+        what the stance is about; the verb and the noun make the cue. Whether it applied."""
+        verb = noun.head
+        if noun.dep_ != "dobj" or verb.pos_ not in ("VERB", "AUX") or verb.i > noun.i or \
+                not RECEIVING_NOUNS & {noun.lower_, lemma_of(noun)} or \
+                lemma_of(verb) not in RECEIVING_VERBS:
+            return False
+        giver = [c for c in list(noun.children) + list(verb.children)
+                 if c.dep_ == "prep" and c.lower_ in _GIVERS and c.i > noun.i]
+        pobj = [c for g in giver[:1] for c in g.children if c.dep_ == "pobj"]
+        subject = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not pobj or not subject:
+            return False
+        source = self.doc[pobj[0].left_edge.i:pobj[0].right_edge.i + 1]
+        lo, hi, head = self._extent(subject[:1])
+        cue = [verb] + [c for c in verb.children if c.dep_ == "prt"] + [noun, giver[0]]
+        att = Attribution(cue, source, self.resolve(source, noun.idx))
+        claims.append(self.claim("reported", lo, hi, att, modality.of_head(verb), None))
+        return True
 
     def stance_adjective(self, adj: Token, claims: list[Claim]) -> None:
         """A state of mind the subject of a linking verb is in, about what follows: "Western
@@ -1754,6 +1782,7 @@ _LEMMA_FIXES = {"hoping": "hope", "hopes": "hope", "hoped": "hope"}
 # Hashes of every word that can start a cue (lemmas and, for the lemmatizer's slips, forms).
 _CUE_HASHES = np.array(sorted({hash_string(w) for w in (
     CUES | NOMINAL_CUES | NOMINAL_SOURCES | SOURCELESS | set(LIGHT_VERBS) | set(_LEMMA_FIXES)
+    | RECEIVING_NOUNS
     | FIGURE_VERBS | set(STANCE_ADJECTIVES) | set(PHRASAL_CUES) | {"according"})}),
     dtype=np.uint64)
 
