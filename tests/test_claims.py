@@ -731,3 +731,15 @@ def test_a_stance_received_is_the_givers(claims_pipeline):
                        "members.") == [("most council members", "The mayor")]
     # asking for support is not getting it
     assert reported_by(claims_pipeline, "The mayor sought support from council members.") == []
+
+
+def test_a_finding_placed_in_its_source_the_parse_lost_or_by_a_tally(claims_pipeline):
+    # the parser made a noun the root: the clause after the opener is still the finding
+    text = ("In an ABC News/Washington Post Poll released Sunday, three of four Americans "
+            "disapproved of the way Trump had handled the situation.")
+    assert reported_by(claims_pipeline, text) == [(
+        "an ABC News/Washington Post Poll released Sunday",
+        "three of four Americans disapproved of the way Trump had handled the situation")]
+    text = "By the Associated Press's tally, he now has 739 delegates."
+    assert reported_by(claims_pipeline, text) == [
+        ("the Associated Press's tally", "he now has 739 delegates")]

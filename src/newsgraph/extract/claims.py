@@ -1213,7 +1213,9 @@ class ClaimFinder:
                 self.according_to(tok, claims)
                 continue
             lemma = tok.lemma_.lower()
-            if tok.dep_ == "pobj" and lemma in NOMINAL_SOURCES and tok.head.lower_ == "in":
+            if tok.dep_ == "pobj" and lemma in NOMINAL_SOURCES and (
+                    tok.head.lower_ == "in" or tok.head.lower_ == "by" and
+                    tok.head.i == tok.sent.start and any(c.dep_ == "poss" for c in tok.children)):
                 self.in_source(tok, claims)
                 continue
             if tok.pos_ == "NOUN" and lemma in RECEIVING_NOUNS and self.received(tok, claims):
@@ -1593,16 +1595,30 @@ class ClaimFinder:
         """A finding placed in its source: "In a poll released Monday, 50 percent chose X"."""
         prep = noun.head
         verb = prep.head
+        source = self.doc[noun.left_edge.i:noun.right_edge.i + 1]
+        if self.quote_at(noun.idx) is not None:
+            return
+        if prep.i == prep.sent.start and not (
+                verb.pos_ in ("VERB", "AUX") and prep.i < verb.i and any(
+                    c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)):
+            # the parse lost the clause after the opener ("In an ABC News Poll released
+            # Sunday, three of four Americans disapproved ...": a noun made the root; "In the
+            # poll, conducted March 11-13, 40 percent ...": the participle made the root)
+            rest = self.after_opener(prep)
+            if rest is not None:
+                lo, hi, verb = rest
+                att = Attribution([prep], source, self.resolve(source, noun.idx))
+                claims.append(self.claim("reported", lo, hi, att, modality.of_head(verb), None))
+            return
         # only a finding put first ("In a poll, ..."), not "said in a statement that"
         if prep.dep_ != "prep" or verb.pos_ not in ("VERB", "AUX") or prep.i > verb.i or \
-                self.is_cue(verb) or self.quote_at(noun.idx) is not None:
+                self.is_cue(verb):
             return
         parts = [c for c in verb.children if c is not prep and not c.is_punct]
         if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in parts):
             return
         lo, hi, _head = self._extent(parts)
         lo = min(lo, verb.idx)
-        source = self.doc[noun.left_edge.i:noun.right_edge.i + 1]
         lo = max(lo, source.end_char)
         while lo < hi and (self.text[lo].isspace() or self.text[lo] in ",;:—–"):
             lo += 1  # the comma after the source phrase
@@ -1610,6 +1626,30 @@ class ClaimFinder:
             return
         att = Attribution([prep], source, self.resolve(source, noun.idx))
         claims.append(self.claim("reported", lo, hi, att, modality.of_head(verb), None))
+
+    def after_opener(self, prep: Token) -> tuple[int, int, Token] | None:
+        """The rest of a sentence after an opening phrase and its comma, with a participle
+        set off after it ("In the new poll, conducted March 11-13, 40 percent back X"):
+        (start, end, its root word), or None where no comma closes the opener or no clause
+        with a verb follows."""
+        doc, sent = self.doc, prep.sent
+        i = prep.right_edge.i + 1
+        for _ in range(2):
+            if i >= sent.end or doc[i].text != ",":
+                return None
+            i += 1
+            if i < sent.end and doc[i].tag_ in ("VBN", "VBG"):
+                while i < sent.end and doc[i].text != ",":
+                    i += 1
+                continue
+            break
+        words = doc[i:sent.end]
+        while len(words) and (words[-1].is_punct or words[-1].is_space):
+            words = words[:-1]
+        verbs = [t for t in words if t.pos_ in ("VERB", "AUX")]
+        if len(words) < 3 or not verbs:
+            return None
+        return words.start_char, words.end_char, verbs[0]
 
     def through_quote(self, lo: int, hi: int, claimed: set[int]) -> int:
         """The end of a reported content that opens a quotation without closing it ("said
