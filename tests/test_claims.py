@@ -743,3 +743,14 @@ def test_a_finding_placed_in_its_source_the_parse_lost_or_by_a_tally(claims_pipe
     text = "By the Associated Press's tally, he now has 739 delegates."
     assert reported_by(claims_pipeline, text) == [
         ("the Associated Press's tally", "he now has 739 delegates")]
+
+
+def test_the_object_holds_the_view_of_worry_and_convince(claims_pipeline):
+    text = "The general's about-face on the truce worries the Gulf capitals."
+    assert reported_by(claims_pipeline, text) == [
+        ("the Gulf capitals", "The general's about-face on the truce")]
+    text = "The failed offensive convinced many officers that the war was lost."
+    assert [src for src, _ in reported_by(claims_pipeline, text)] == ["many officers"]
+    # a person who convinces others argues it
+    text = "The minister convinced the committee that the plan would work."
+    assert [src for src, _ in reported_by(claims_pipeline, text)] == ["The minister"]

@@ -1257,6 +1257,9 @@ class ClaimFinder:
             if any(s <= lo and hi <= e for s, e in taken[max(0, k - 3):k]):
                 continue  # the content is a quote already attributed
             att = self.attribution(tok)
+            moved = self.experiencer(tok)
+            if moved is not None:  # "the move worries Gulf capitals": they are worried
+                att, (lo, hi, clause) = moved
             if att.source is None:
                 if tok.tag_ == "VBN" and lemma in SOURCELESS_PASSIVE:
                     self.sourceless(tok, claims)
@@ -1270,6 +1273,31 @@ class ClaimFinder:
                 mod = modality.DENIED  # "did not say that ...", "no group claimed ..."
             claims.append(self.claim("reported", lo, hi, att, mod,
                                      self.said_on(tok, (lo, hi))))
+
+    def experiencer(self, cue: Token) -> tuple[Attribution, tuple[int, int, Token]] | None:
+        """The one who holds the view where it is the object of the cue: "Erdogan's
+        about-face worries the Gulf capitals" (the capitals worry about the about-face),
+        "the attack convinced many Republicans that ..." (they are now convinced; a person
+        who convinces others argues it, and stays the source). (attribution, content) or
+        None."""
+        lemma = lemma_of(cue)
+        if lemma not in _EXPERIENCER_OBJECT:
+            return None
+        subj = [c for c in cue.children if c.dep_ == "nsubj"]
+        obj = [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
+        if not subj or not obj or obj[0].tag_ in ("WP", "WDT"):
+            return None
+        said = [c for c in cue.children if c.dep_ == "ccomp" and c.i > obj[0].i]
+        if lemma in ("worry", "concern"):
+            if said:
+                return None
+            content = self._extent(subj[:1])
+        else:
+            if not said or subj[0].pos_ == "PRON" or subj[0].ent_type_ in _AGENT_TYPES:
+                return None
+            content = self._extent_after(cue, said[:1])
+        source = self.doc[obj[0].left_edge.i:obj[0].right_edge.i + 1]
+        return Attribution([cue], source, self.resolve(source, cue.idx)), content
 
     def model_source(self, cue: Token) -> Span | None:
         """The source phrase the learned layer picks for a cue the rules find none for."""
@@ -1808,6 +1836,10 @@ _NOUN_PHRASE = frozenset({"DET", "ADJ", "NOUN", "PROPN", "PRON", "NUM"})
 _MARKUP = re.compile(r'[<>]|=\s*"')
 # Relative pronouns: a source that names its speaker through the noun its clause hangs off.
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
+# cues whose object holds the view ("X worries Y", "X convinced Y that ..."), and the kinds of
+# name that make a subject someone who argues rather than a thing that persuades
+_EXPERIENCER_OBJECT = frozenset({"worry", "concern", "convince", "persuade"})
+_AGENT_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _ANONYMITY_VERBS = frozenset({"ask", "request", "decline", "speak", "refuse", "insist"})
 _ANONYMITY_WORDS = frozenset({"named", "identified", "anonymity", "anonymously", "quoted"})
 _AROUND_ACCORDING = frozenset(" \t\n,.;:")  # trimmed from what "according to" reports
