@@ -37,7 +37,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .. import modality
 from ..record import Claim, Entity
-from . import Context, claim_model, registry
+from . import Context, actors, claim_model, registry
 
 _LEX = modality.lexicon()
 SPEECH = _LEX["speech"]
@@ -1287,16 +1287,21 @@ class ClaimFinder:
         obj = [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
         if not subj or not obj or obj[0].tag_ in ("WP", "WDT"):
             return None
-        said = [c for c in cue.children if c.dep_ == "ccomp" and c.i > obj[0].i]
+        said = [c for c in cue.children if c.dep_ == "ccomp" and c.i > obj[0].i] + [
+            c for c in obj[0].children if c.dep_ == "relcl" and any(
+                m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]  # a misparse
         if lemma in ("worry", "concern"):
             if said:
                 return None
             content = self._extent(subj[:1])
         else:
-            if not said or subj[0].pos_ == "PRON" or subj[0].ent_type_ in _AGENT_TYPES:
+            if not said or _someone(subj[0]):
                 return None
             content = self._extent_after(cue, said[:1])
-        source = self.doc[obj[0].left_edge.i:obj[0].right_edge.i + 1]
+        right = obj[0].right_edge.i + 1
+        if said and obj[0].is_ancestor(said[0]):
+            right = said[0].left_edge.i
+        source = self.doc[obj[0].left_edge.i:right]
         return Attribution([cue], source, self.resolve(source, cue.idx)), content
 
     def model_source(self, cue: Token) -> Span | None:
@@ -1857,6 +1862,17 @@ _CUE_HASHES = np.array(sorted({hash_string(w) for w in (
     | RECEIVING_NOUNS
     | FIGURE_VERBS | set(STANCE_ADJECTIVES) | set(PHRASAL_CUES) | {"according"})}),
     dtype=np.uint64)
+
+
+def _someone(head: Token) -> bool:
+    """Whether a noun phrase's head names a person or a body of people: a pronoun, a name
+    the tagger sees as one, or a title or group noun of the actors lexicon ("the minister",
+    "officials")."""
+    if head.pos_ == "PRON" or head.ent_type_ in _AGENT_TYPES:
+        return True
+    lex = actors.lexicon()
+    return head.lower_ in lex.titles or head.lower_ in lex.people_nouns or \
+        head.lemma_.lower() in lex.people_nouns
 
 
 def lemma_of(tok: Token) -> str:
