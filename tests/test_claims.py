@@ -754,3 +754,15 @@ def test_the_object_holds_the_view_of_worry_and_convince(claims_pipeline):
     # a person who convinces others argues it
     text = "The minister convinced the committee that the plan would work."
     assert [src for src, _ in reported_by(claims_pipeline, text)] == ["The minister"]
+
+
+def test_more_verbs_of_stance_speech_and_thought(claims_pipeline):
+    found = said_by(claims_pipeline, "The opposition downplayed the risk of a new offensive.",
+                    "reported")
+    assert found == [("The opposition", "downplayed")]
+    found = said_by(claims_pipeline, "Several allies balked at the proposal.", "reported")
+    assert found == [("Several allies", "balked at")]
+    assert reported_by(claims_pipeline, "The council sided with the protesters.") == [
+        ("The council", "the protesters")]
+    assert reported_by(claims_pipeline, "Generals foresee a long war of attrition.") == [
+        ("Generals", "a long war of attrition")]
