@@ -766,3 +766,11 @@ def test_more_verbs_of_stance_speech_and_thought(claims_pipeline):
         ("The council", "the protesters")]
     assert reported_by(claims_pipeline, "Generals foresee a long war of attrition.") == [
         ("Generals", "a long war of attrition")]
+
+
+def test_a_short_quote_closed_by_a_comma_before_its_cue(claims_pipeline):
+    text = 'The mood was upbeat. "We will win," said the campaign manager.'
+    assert said_by(claims_pipeline, text, "quote") == [("the campaign manager", "said")]
+    # a scare quote is no quote
+    text = 'He called the deal a "disaster" and left.'
+    assert said_by(claims_pipeline, text, "quote") == []

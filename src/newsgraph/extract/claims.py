@@ -940,7 +940,7 @@ class ClaimFinder:
             if not q.continues and signed is None and (
                     words < 1 or not self.stands_alone(q, first)
                     or words < MIN_QUOTE_WORDS and not self.whole_sentence(q)
-                    and self.cue_before(q) is None):
+                    and self.cue_before(q) is None and not self.cue_follows(q)):
                 continue
             labelled = self.speaker_label(q)
             att = labelled or self.label_before(q) or self.quote_cue(q, first, last_sent) \
@@ -971,6 +971,21 @@ class ClaimFinder:
             if att is not None:
                 last = (att.cue[0], att, last_sent)
         return used
+
+    def cue_follows(self, q: Quote) -> bool:
+        """Whether a short quote is closed by a comma and followed by its cue: "“We will
+        win,” said Manafort", "“Not yet,” she said" (a scare quote has no comma there)."""
+        inner = self.text[q.start:q.end].rstrip()
+        end = closing_end(self.text, q)
+        after = self.text[end:end + 2].lstrip(" ")
+        if not (inner.endswith(",") or after.startswith(",")):
+            return False
+        span = self.ctx.char_span(end, min(len(self.text), end + 40), alignment_mode="expand")
+        if span is None:
+            return False
+        words = [t for t in span if not t.is_punct][:4]
+        return any(lemma_of(t) in _SAYING | QUOTE_CUES and t.pos_ in ("VERB", "AUX")
+                   for t in words)
 
     def speaker_label(self, q: Quote) -> Attribution | None:
         """The speaker label that opens a quoted transcript turn ('"PENCE: Well, look ...')."""
