@@ -774,3 +774,13 @@ def test_a_short_quote_closed_by_a_comma_before_its_cue(claims_pipeline):
     # a scare quote is no quote
     text = 'He called the deal a "disaster" and left.'
     assert said_by(claims_pipeline, text, "quote") == []
+
+
+def test_speaker_after_a_quote_with_brackets_and_abbreviations(claims_pipeline):
+    text = ('Democrats were hopeful. "We will hold the House," Rep. Jim McDermott (D-Wash.) '
+            'said. Rep. Greg Walden disagreed.')
+    assert said_by(claims_pipeline, text, "quote") == [("Rep. Jim McDermott (D-Wash.)", "said")]
+    text = ('"I would have been sitting in Siberia for a long time," Mr. Daniloff, now 81 and '
+            'retired in Cambridge, Mass., said by telephone this week.')
+    assert said_by(claims_pipeline, text, "quote") == [
+        ("Mr. Daniloff, now 81 and retired in Cambridge, Mass.", "said")]

@@ -1023,9 +1023,17 @@ class ClaimFinder:
         if first is None or not len(first):
             return None
         words: list[Token] = []
+        depth = 0  # inside brackets: "Rep. Jim McDermott (D-Wash.) said"
         for tok in first:
-            if tok.is_space and "\n" in tok.text or tok.text in _BREAKS or \
-                    tok.text in (".", "!", "?", ";", ":") or len(words) > SPEAKER_AFTER_WORDS:
+            if tok.text == "(":
+                depth += 1
+            elif tok.text == ")" and depth:
+                depth -= 1
+                words.append(tok)
+                continue
+            if tok.is_space and "\n" in tok.text or len(words) > SPEAKER_AFTER_WORDS or \
+                    not depth and (tok.text in _BREAKS or tok.text in ("!", "?", ";", ":") or
+                                   tok.text == "." and not _abbreviation_dot(tok)):
                 break
             if not tok.is_space:
                 words.append(tok)
@@ -1042,9 +1050,13 @@ class ClaimFinder:
         # a capitalised word is a name even where the tagger made it a verb ("Trump"); a
         # participle or relative clause may describe it ("X, a lawyer then working for Y,")
         relative = [t.i for t in name if t.tag_ in ("WP", "WDT")]
+        commas = [t.i for t in name if t.text == ","]
         if not name or any(t.pos_ in ("VERB", "AUX") and not t.is_title and not (
                 t.tag_ in ("VBG", "VBN") or
-                relative and t.i > relative[0]) for t in name) or \
+                relative and t.i > relative[0] or
+                # "Mr. Daniloff, now 81 and retired in Cambridge, said": an apposition's verb
+                t.tag_ == "VBD" and commas and commas[0] < t.i and t.nbor(-1).lower_ == "and"
+        ) for t in name) or \
                 name[0].pos_ not in ("PROPN", "PRON", "DET", "ADJ", "NOUN") and \
                 not name[0].is_title or \
                 name[0].pos_ == "PRON" and name[0].lower_ not in _PERSONAL or \
@@ -1877,6 +1889,13 @@ _CUE_HASHES = np.array(sorted({hash_string(w) for w in (
     | RECEIVING_NOUNS
     | FIGURE_VERBS | set(STANCE_ADJECTIVES) | set(PHRASAL_CUES) | {"according"})}),
     dtype=np.uint64)
+
+
+def _abbreviation_dot(tok: Token) -> bool:
+    """Whether a full stop token ends an abbreviation rather than a sentence: a comma, a
+    bracket or a lowercase word follows ("Cambridge, Mass., said")."""
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return nxt is not None and (nxt.text in (",", ")") or nxt.text[:1].islower())
 
 
 def _someone(head: Token) -> bool:
