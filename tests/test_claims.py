@@ -784,3 +784,9 @@ def test_speaker_after_a_quote_with_brackets_and_abbreviations(claims_pipeline):
             'retired in Cambridge, Mass., said by telephone this week.')
     assert said_by(claims_pipeline, text, "quote") == [
         ("Mr. Daniloff, now 81 and retired in Cambridge, Mass.", "said")]
+
+
+def test_a_speakers_home_stays_in_the_source(claims_pipeline):
+    text = "Rachel Woolard, 20, of Jacksonville, Fla., said she would vote for Sanders."
+    assert [src for src, _ in reported_by(claims_pipeline, text)] == [
+        "Rachel Woolard, 20, of Jacksonville, Fla."]

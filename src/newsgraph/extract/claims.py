@@ -473,9 +473,9 @@ class ClaimFinder:
 
     def subject_words(self, subj: Token, verb: Token | None = None) -> Span:
         """The subject phrase with its appositions and relative clauses ("Chris Cox, who runs
-        the lobbying arm,": quote corpora mark the whole phrase), without a home after a comma
-        ("Jane Roe, of Tulsa"), a dateline or the end of a quote the parser took in before it
-        ("WASHINGTON (AP) — X"), or the punctuation around it."""
+        the lobbying arm,", "Jane Roe, 32, of Tulsa,": quote corpora mark the whole phrase),
+        without a dateline or the end of a quote the parser took in before it ("WASHINGTON
+        (AP) — X"), or the punctuation around it."""
         doc = self.doc
         left, right = subj.left_edge.i, subj.right_edge.i
         if verb is not None:
@@ -490,11 +490,6 @@ class ClaimFinder:
                 while left < subj.i and not subj.is_ancestor(doc[left]):
                     left += 1
         heads = [subj] + [c for c in subj.children if c.dep_ == "appos" and c.i > subj.i]
-        for head in heads:
-            for child in head.children:
-                if child.i > subj.i and child.dep_ == "prep" and child.lower_ == "of" and \
-                        head.ent_type_ == "PERSON" and doc[child.i - 1].text == ",":
-                    right = min(right, child.left_edge.i - 2)  # "Jane Roe, of Tulsa,"
         right = self.before_own_claim(heads, claim_model.set_off_end(subj, right))
         for tok in doc[left:right + 1]:
             # a quote's close before the head; a dateline's dash anywhere ("KYIV (AP) — X":
