@@ -790,3 +790,10 @@ def test_a_speakers_home_stays_in_the_source(claims_pipeline):
     text = "Rachel Woolard, 20, of Jacksonville, Fla., said she would vote for Sanders."
     assert [src for src, _ in reported_by(claims_pipeline, text)] == [
         "Rachel Woolard, 20, of Jacksonville, Fla."]
+
+
+def test_others_named_beside_a_source_between_commas(claims_pipeline):
+    text = ("Fields, along with Washington Post reporter Ben Terris, say the manager pulled "
+            "her away.")
+    assert [src for src, _ in reported_by(claims_pipeline, text)] == [
+        "Fields, along with Washington Post reporter Ben Terris"]

@@ -392,7 +392,23 @@ class ClaimFinder:
                 return issuer
         # "An analysis by X found": the phrase stays whole (it is what names the source);
         # resolve() finds X inside it, as the head noun is no entity.
-        return self.subject_words(subj, cue)
+        return self.with_company(self.subject_words(subj, cue), cue)
+
+    def with_company(self, source: Span, cue: Token) -> Span:
+        """A source with the others named beside it between commas, which the parser hangs
+        on the verb: "Fields, along with Washington Post reporter Ben Terris, say ...",
+        "Democratic economists, like their Republican counterparts, say ..."."""
+        doc = self.doc
+        for child in cue.children:
+            if child.dep_ == "prep" and child.lower_ in _COMPANY and \
+                    source.end < child.i < cue.i and doc[source.end].text == "," and \
+                    doc[child.left_edge.i - 1].text == "," and source.end == child.left_edge.i - 1:
+                right = child.right_edge.i
+                while right > child.i and doc[right].is_punct:
+                    right -= 1
+                if right + 1 == cue.i or doc[right + 1].text == "," and right + 2 <= cue.i:
+                    return doc[source.start:right + 1]
+        return source
 
     def name_before(self, cue: Token) -> Span | None:
         """The subject the parser lost: "Jeffrey Salkin, a Hollywood, Fla., rabbi helping to
@@ -1863,6 +1879,7 @@ _NOUN_PHRASE = frozenset({"DET", "ADJ", "NOUN", "PROPN", "PRON", "NUM"})
 _MARKUP = re.compile(r'[<>]|=\s*"')
 # Relative pronouns: a source that names its speaker through the noun its clause hangs off.
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
+_COMPANY = frozenset({"along", "alongside", "together", "like"})  # "X, along with Y, said"
 # cues whose object holds the view ("X worries Y", "X convinced Y that ..."), and the kinds of
 # name that make a subject someone who argues rather than a thing that persuades
 _EXPERIENCER_OBJECT = frozenset({"worry", "concern", "convince", "persuade"})
