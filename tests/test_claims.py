@@ -797,3 +797,12 @@ def test_others_named_beside_a_source_between_commas(claims_pipeline):
             "her away.")
     assert [src for src, _ in reported_by(claims_pipeline, text)] == [
         "Fields, along with Washington Post reporter Ben Terris"]
+
+
+def test_a_participle_on_a_thing_is_said_by_the_clause_subject(claims_pipeline):
+    text = ("The minister made a third attempt to calm the markets, writing on Twitter that the "
+            "currency was stable.")
+    assert [src for src, _ in reported_by(claims_pipeline, text)] == ["The minister"]
+    # people and findings speak for themselves
+    text = "Voters backing the deal said it was fair."
+    assert [src for src, _ in reported_by(claims_pipeline, text)][0] == "Voters"

@@ -552,11 +552,31 @@ class ClaimFinder:
             if head.pos_ in ("NOUN", "PROPN", "PRON"):
                 return self.doc[head.left_edge.i:head.i + 1]
         if cue.dep_ == "acl" and cue.tag_ == "VBG" and head.pos_ in ("NOUN", "PROPN"):
-            issuer = self.issuer(head, depth)
+            issuer = self.issuer(head, depth) or self.doer(head, depth)
             if issuer is not None:
                 return issuer
             left = head.left_edge.i
             return self.doc[left:head.i + 1]  # "911 calls saying ...", "voters backing X"
+        return None
+
+    def doer(self, noun: Token, depth: int = 0) -> Span | None:
+        """The subject of the clause a thing a participle hangs off is part of: "Trump made
+        a third attempt to deflect the criticism, writing on Twitter that ..." (Trump
+        writes, not the attempt), "the former president spent his speech defending ...".
+        None where the noun names someone, a body or a finding's source (they speak for
+        themselves: "voters saying", "a poll showing"), or no such clause holds it."""
+        if noun.pos_ == "PROPN" or noun.ent_type_ or _someone(noun) or \
+                lemma_of(noun) in NOMINAL_SOURCES or noun.lower_ in NOMINAL_SOURCES:
+            return None
+        tok = noun
+        for _ in range(4):
+            if tok.dep_ not in ("dobj", "pobj", "prep", "conj", "attr", "npadvmod"):
+                return None
+            tok = tok.head
+            if tok.pos_ in ("VERB", "AUX"):
+                found = self.source_phrase(tok, depth + 1)
+                return found if found is not None and not found.start <= noun.i < found.end \
+                    else None
         return None
 
     def issuer(self, medium: Token, depth: int = 0) -> Span | None:
