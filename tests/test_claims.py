@@ -729,8 +729,10 @@ def test_a_stance_received_is_the_givers(claims_pipeline):
     assert found == [("the governor", "picked up the endorsement of")]
     assert reported_by(claims_pipeline, "The mayor received support from most council "
                        "members.") == [("most council members", "The mayor")]
-    # asking for support is not getting it
+    # asking for support is not getting it, nor is needing it
     assert reported_by(claims_pipeline, "The mayor sought support from council members.") == []
+    assert reported_by(claims_pipeline, "The mayor needs to win the support of the council.") \
+        == []
 
 
 def test_a_finding_placed_in_its_source_the_parse_lost_or_by_a_tally(claims_pipeline):

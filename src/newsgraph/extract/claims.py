@@ -1579,8 +1579,9 @@ class ClaimFinder:
         verb = noun.head
         if noun.dep_ != "dobj" or verb.pos_ not in ("VERB", "AUX") or verb.i > noun.i or \
                 not RECEIVING_NOUNS & {noun.lower_, lemma_of(noun)} or \
-                lemma_of(verb) not in RECEIVING_VERBS:
-            return False
+                lemma_of(verb) not in RECEIVING_VERBS or verb.tag_ == "VB" or \
+                any(c.tag_ == "MD" for c in verb.children):
+            return False  # "needs to win the support of": none is given yet
         giver = [c for c in list(noun.children) + list(verb.children)
                  if c.dep_ == "prep" and c.lower_ in _GIVERS and c.i > noun.i]
         pobj = [c for g in giver[:1] for c in g.children if c.dep_ == "pobj"]
