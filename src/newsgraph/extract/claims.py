@@ -83,6 +83,7 @@ HOLDING_VERBS = _LEX["holding_verbs"]  # "voiced support for": the subject holds
 MEDIA_NOUNS, ISSUING_VERBS = _LEX["media_nouns"], _LEX["issuing_verbs"]
 # "drew criticism from X", "won the endorsement of X": X holds it, the subject is its object
 RECEIVING_VERBS, RECEIVING_NOUNS = _LEX["receiving_verbs"], _LEX["receiving_nouns"]
+OCCASION_NOUNS = _LEX["occasion_nouns"]  # "made an attempt ..., writing that": the maker writes
 _GIVERS = frozenset({"from", "of", "among", "by"})
 # "officials are worried that ...": adjective -> the prepositions that take what it is about
 STANCE_ADJECTIVES: dict[str, frozenset[str]] = {
@@ -563,11 +564,15 @@ class ClaimFinder:
         """The subject of the clause a thing a participle hangs off is part of: "Trump made
         a third attempt to deflect the criticism, writing on Twitter that ..." (Trump
         writes, not the attempt), "the former president spent his speech defending ...".
-        None where the noun names someone, a body or a finding's source (they speak for
-        themselves: "voters saying", "a poll showing"), or no such clause holds it."""
-        if noun.pos_ == "PROPN" or noun.ent_type_ or _someone(noun) or \
-                lemma_of(noun) in NOMINAL_SOURCES or noun.lower_ in NOMINAL_SOURCES:
+        Only for nouns of an act or a stretch of time (OCCASION_NOUNS): people and findings
+        speak for themselves ("voters saying", "a poll showing"). None where no clause holds
+        the noun."""
+        if noun.pos_ == "PROPN" or noun.ent_type_ or \
+                not OCCASION_NOUNS & {noun.lower_, lemma_of(noun)}:
             return None
+        owner = [c for c in noun.children if c.dep_ == "poss" and c.pos_ != "PRON"]
+        if owner:  # "Hillary Clinton's speech denouncing ...": hers
+            return self.doc[owner[0].left_edge.i:owner[0].i + 1]
         tok = noun
         for _ in range(4):
             if tok.dep_ not in ("dobj", "pobj", "prep", "conj", "attr", "npadvmod"):
