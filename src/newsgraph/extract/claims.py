@@ -401,9 +401,8 @@ class ClaimFinder:
         "Democratic economists, like their Republican counterparts, say ..."."""
         doc = self.doc
         for child in cue.children:
-            if child.dep_ == "prep" and child.lower_ in _COMPANY and \
-                    source.end < child.i < cue.i and doc[source.end].text == "," and \
-                    doc[child.left_edge.i - 1].text == "," and source.end == child.left_edge.i - 1:
+            if child.dep_ == "prep" and child.lower_ in _COMPANY and child.i < cue.i and \
+                    source.end == child.left_edge.i - 1 and doc[source.end].text == ",":
                 right = child.right_edge.i
                 while right > child.i and doc[right].is_punct:
                     right -= 1
