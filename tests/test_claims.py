@@ -808,3 +808,14 @@ def test_a_participle_on_a_thing_is_said_by_the_clause_subject(claims_pipeline):
     # people and findings speak for themselves
     text = "Voters backing the deal said it was fair."
     assert [src for src, _ in reported_by(claims_pipeline, text)][0] == "Voters"
+
+
+def test_more_light_verb_nouns_and_figures_put_at_a_value(claims_pipeline):
+    assert reported_by(claims_pipeline, "He made the observation that the talks had "
+                       "stalled.") == [("He", "that the talks had stalled")]
+    rec, found = claims_of(claims_pipeline, "The envoy made no mention of the ceasefire.")
+    assert [(c.source_text, c.modality) for _, _, c in found] == [("The envoy", "denied")]
+    assert reported_by(claims_pipeline, "Forbes put his net worth at $45 billion.") == [
+        ("Forbes", "his net worth at $45 billion")]
+    # a phone call is no call for anything
+    assert reported_by(claims_pipeline, "He made a call to his lawyer.") == []

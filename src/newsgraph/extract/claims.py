@@ -76,7 +76,7 @@ SOURCELESS = _LEX["sourceless"]
 # the verb a noun of that list makes a cue: "made the case that", "took a swipe at"
 LIGHT_VERBS = {"make": _LEX["light_verb_nouns"], "take": _LEX["take_nouns"]}
 # What a light verb's noun is about when no clause follows: "took a swipe at X"
-_LIGHT_PREPS = frozenset({"at", "with", "to", "on", "against", "over", "for"})
+_LIGHT_PREPS = frozenset({"at", "with", "to", "on", "against", "over", "for", "of", "about"})
 FIGURE_VERBS, FIGURE_NOUNS = _LEX["figure_verbs"], _LEX["figure_nouns"]  # "put the toll at 43"
 HOLDING_VERBS = _LEX["holding_verbs"]  # "voiced support for": the subject holds the noun's claim
 # "issued a statement saying": the subject of the verb that puts out the words is their source
@@ -1473,7 +1473,9 @@ class ClaimFinder:
         if source is None:
             return
         att = Attribution(cue, source, self.resolve(source, verb.idx))
-        mod = modality.DENIED if modality.cue_negated(verb) else modality.of_head(head)
+        mod = modality.DENIED if modality.cue_negated(verb) or any(
+            c.dep_ == "det" and c.lower_ == "no" for c in noun.children) \
+            else modality.of_head(head)  # "made no mention of"
         claims.append(self.claim("reported", lo, hi, att, mod, self.said_on(verb, (lo, hi))))
 
     def figure_given(self, verb: Token, claims: list[Claim]) -> None:
@@ -1550,7 +1552,8 @@ class ClaimFinder:
                 if child.dep_ in ("acl", "ccomp") and any(
                         m.dep_ == "mark" and m.lower_ == "that" for m in child.children):
                     content = [child]
-                elif child.dep_ == "prep" and child.lower_ in _NOMINAL_PREPS:
+                elif child.dep_ == "prep" and child.lower_ in _NOMINAL_PREPS and not (
+                        lemma_of(noun) == "call" and child.lower_ != "for"):  # a phone call to
                     pobj = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
                     if pobj:
                         content, cue = pobj, [noun, child]
