@@ -819,3 +819,10 @@ def test_more_light_verb_nouns_and_figures_put_at_a_value(claims_pipeline):
         ("Forbes", "his net worth at $45 billion")]
     # a phone call is no call for anything
     assert reported_by(claims_pipeline, "He made a call to his lawyer.") == []
+
+
+def test_as_someone_put_it(claims_pipeline):
+    text = ("As the company's chief executive, Jeff Weiner, put it in his memo to employees, "
+            "the deal is a bet on the future.")
+    assert reported_by(claims_pipeline, text) == [
+        ("the company's chief executive, Jeff Weiner", "the deal is a bet on the future")]

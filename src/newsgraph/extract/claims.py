@@ -737,10 +737,11 @@ class ClaimFinder:
         ("As the International Business Times noted, Clinton raised ...", "..., as The New
         York Times reported")."""
         head = cue.head
-        if cue.dep_ != "advcl" or lemma_of(cue) not in _SAYING or head.pos_ not in (
-                "VERB", "AUX") or not any(c.dep_ == "mark" and c.lower_ == "as"
-                                          for c in cue.children) or any(
-                c.dep_ in ("ccomp", "dobj", "xcomp") for c in cue.children):
+        if cue.dep_ != "advcl" or not (lemma_of(cue) in _SAYING or _puts_it(cue)) or \
+                head.pos_ not in ("VERB", "AUX") or not any(
+                    c.dep_ == "mark" and c.lower_ == "as" for c in cue.children) or any(
+                c.dep_ in ("ccomp", "xcomp") or c.dep_ == "dobj" and not _puts_it(cue)
+                for c in cue.children):
             return None
         doc = self.doc
         if cue.left_edge.i <= head.i:  # the as-clause first
@@ -1292,6 +1293,14 @@ class ClaimFinder:
                 continue
             if lemma in LIGHT_VERBS and tok.pos_ in ("VERB", "AUX"):
                 self.light_verb(tok, claims)
+                continue
+            if _puts_it(tok):  # "As Amar put it, the Constitution is silent"
+                said_as = self.as_clause(tok)
+                att = self.attribution(tok) if said_as is not None else None
+                if att is not None and att.source is not None:
+                    lo, hi, clause = said_as
+                    claims.append(self.claim("reported", lo, hi, att, modality.of_head(clause),
+                                             self.said_on(tok, (lo, hi))))
                 continue
             if lemma in FIGURE_VERBS and tok.pos_ == "VERB":
                 self.figure_given(tok, claims)
@@ -1929,6 +1938,12 @@ _CUE_HASHES = np.array(sorted({hash_string(w) for w in (
     | RECEIVING_NOUNS
     | FIGURE_VERBS | set(STANCE_ADJECTIVES) | set(PHRASAL_CUES) | {"according"})}),
     dtype=np.uint64)
+
+
+def _puts_it(tok: Token) -> bool:
+    """Whether a verb is "put it" as a way of saying ("as one diplomat put it")."""
+    return lemma_of(tok) == "put" and any(c.dep_ == "dobj" and c.lower_ == "it"
+                                          for c in tok.children)
 
 
 def _abbreviation_dot(tok: Token) -> bool:
