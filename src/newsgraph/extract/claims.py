@@ -467,9 +467,13 @@ class ClaimFinder:
         doc = self.doc
         for child in clause.children:
             first = child.left_edge
-            if child.i > clause.i and child.dep_ in ("advcl", "conj") and self.is_cue(child) \
-                    and any(c.dep_ == "nsubj" for c in child.children) and first.i > 0 \
-                    and doc[first.i - 1].text in (",", ";") and lo < doc[first.i - 1].idx < hi:
+            if child.i > clause.i and first.i > 0 and doc[first.i - 1].text in (",", ";") \
+                    and lo < doc[first.i - 1].idx < hi and (
+                        child.dep_ in ("advcl", "conj") and self.is_cue(child) and
+                        any(c.dep_ == "nsubj" for c in child.children) or
+                        # "said the plan failed, according to the Times": the Times reports
+                        # the saying; left inside, each claim would hold the other's cue
+                        child.dep_ == "prep" and child.lower_ == "according"):
                 hi = min(hi, doc[first.i - 1].idx)
         return hi
 
