@@ -826,3 +826,10 @@ def test_as_someone_put_it(claims_pipeline):
             "the deal is a bet on the future.")
     assert reported_by(claims_pipeline, text) == [
         ("the company's chief executive, Jeff Weiner", "the deal is a bet on the future")]
+
+
+def test_said_according_to_someone_keeps_the_reporting_claim(claims_pipeline):
+    # each claim's content held the other's cue, and both were dropped
+    text = "The general said the offensive had failed, according to The New York Times."
+    assert reported_by(claims_pipeline, text) == [
+        ("The New York Times", "The general said the offensive had failed")]
