@@ -833,3 +833,10 @@ def test_said_according_to_someone_keeps_the_reporting_claim(claims_pipeline):
     text = "The general said the offensive had failed, according to The New York Times."
     assert reported_by(claims_pipeline, text) == [
         ("The New York Times", "The general said the offensive had failed")]
+
+
+def test_of_two_claims_holding_each_others_cue_the_first_stays(claims_pipeline):
+    text = ("As the agency first reported, the minister voiced support for the ceasefire in a "
+            "radio interview.")
+    found = said_by(claims_pipeline, text, "reported")
+    assert found and found[0] == ("the agency", "reported")

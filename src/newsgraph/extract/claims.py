@@ -2001,18 +2001,28 @@ def outermost(claims: list[Claim]) -> list[Claim]:
     believes ..."): the inner one is part of what the outer speaker says, not a claim the
     article attributes."""
     # A claim nobody is named for ("X is expected to say that ...") swallows no other.
-    spans = sorted((c.start, c.end) for c in claims
-                   if c.kind == "quote" or c.source_start is not None)
-    starts = [s for s, _ in spans]
-    ends = _running_max([e for _, e in spans])
+    holders = sorted((c for c in claims if c.kind == "quote" or c.source_start is not None),
+                     key=lambda c: c.start)
+    starts = [c.start for c in holders]
+    ends = _running_max([c.end for c in holders])
     kept = []
     for c in claims:
         if c.cue_start is not None:
             i = bisect_right(starts, c.cue_start) - 1
-            if i >= 0 and ends[i] > c.cue_start and not (c.start <= c.cue_start < c.end):
+            if i >= 0 and ends[i] > c.cue_start and not (c.start <= c.cue_start < c.end) \
+                    and not _frames(c, holders[max(0, i - 3):i + 1]):
                 continue
         kept.append(c)
     return kept
+
+
+def _frames(c: Claim, near: list[Claim]) -> bool:
+    """Whether a claim whose cue lies in another's content holds that one's cue in its own
+    content and comes first ("As BuzzFeed first reported, Trump voiced support for ...",
+    "Carson said that his knife was stopped ..., something that Trump mocked"): each holds
+    the other, and the first one frames the sentence, so it stays."""
+    return any(d is not c and d.start <= c.cue_start < d.end and d.cue_start is not None
+               and c.start <= d.cue_start < c.end and c.cue_start < d.cue_start for d in near)
 
 
 def _running_max(values: list[int]) -> list[int]:
