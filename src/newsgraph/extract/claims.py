@@ -1706,38 +1706,41 @@ class ClaimFinder:
     def in_source(self, noun: Token, claims: list[Claim]) -> None:
         """A finding placed in its source: "In a poll released Monday, 50 percent chose X"."""
         prep = noun.head
-        verb = prep.head
-        source = self.doc[noun.left_edge.i:noun.right_edge.i + 1]
         if self.quote_at(noun.idx) is not None:
             return
+        source = self.doc[noun.left_edge.i:noun.right_edge.i + 1]
+        found = self.finding_clause(prep, source)
+        if found is None:
+            return
+        lo, hi, verb = found
+        att = Attribution([prep], source, self.resolve(source, noun.idx))
+        claims.append(self.claim("reported", lo, hi, att, modality.of_head(verb), None))
+
+    def finding_clause(self, prep: Token, source: Span) -> tuple[int, int, Token] | None:
+        """(start, end, verb) of the clause a source phrase opened by ``prep`` is put
+        before, or None: only a finding put first ("In a poll, ..."), not "said in a
+        statement that"."""
+        verb = prep.head
         if prep.i == prep.sent.start and not (
                 verb.pos_ in ("VERB", "AUX") and prep.i < verb.i and any(
                     c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)):
             # the parse lost the clause after the opener ("In an ABC News Poll released
             # Sunday, three of four Americans disapproved ...": a noun made the root; "In the
             # poll, conducted March 11-13, 40 percent ...": the participle made the root)
-            rest = self.after_opener(prep)
-            if rest is not None:
-                lo, hi, verb = rest
-                att = Attribution([prep], source, self.resolve(source, noun.idx))
-                claims.append(self.claim("reported", lo, hi, att, modality.of_head(verb), None))
-            return
-        # only a finding put first ("In a poll, ..."), not "said in a statement that"
+            return self.after_opener(prep)
         if prep.dep_ != "prep" or verb.pos_ not in ("VERB", "AUX") or prep.i > verb.i or \
                 self.is_cue(verb):
-            return
+            return None
         parts = [c for c in verb.children if c is not prep and not c.is_punct]
         if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in parts):
-            return
+            return None
         lo, hi, _head = self._extent(parts)
-        lo = min(lo, verb.idx)
-        lo = max(lo, source.end_char)
+        lo = max(min(lo, verb.idx), source.end_char)
         while lo < hi and (self.text[lo].isspace() or self.text[lo] in ",;:—–"):
             lo += 1  # the comma after the source phrase
         if not self.text[lo:hi].strip(" ,.;"):
-            return
-        att = Attribution([prep], source, self.resolve(source, noun.idx))
-        claims.append(self.claim("reported", lo, hi, att, modality.of_head(verb), None))
+            return None
+        return lo, hi, verb
 
     def after_opener(self, prep: Token) -> tuple[int, int, Token] | None:
         """The rest of a sentence after an opening phrase and its comma, with a participle
