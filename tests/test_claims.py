@@ -840,3 +840,16 @@ def test_of_two_claims_holding_each_others_cue_the_first_stays(claims_pipeline):
             "radio interview.")
     found = said_by(claims_pipeline, text, "reported")
     assert found and found[0] == ("the agency", "reported")
+
+
+def test_an_opening_mark_typed_for_a_closing_one():
+    text = "“It's unusual,“ said Larry Noble, a lawyer. “We will see.”"
+    spans = [text[q.start:q.end] for q in find_quotes(text)]
+    assert spans == ["It's unusual,", "We will see."]
+
+
+def test_a_participle_with_a_subject_is_no_closing_frame(claims_pipeline):
+    text = ("Mr. Regalado, 69, said he had been inundated with angry email, some of it "
+            "mentioning Mr. Trump by name.")
+    found = reported_by(claims_pipeline, text)
+    assert ("Mr. Regalado, 69", "he had been inundated with angry email") in found

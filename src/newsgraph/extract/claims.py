@@ -170,7 +170,12 @@ def find_quotes(text: str) -> list[Quote]:
                 carry = False
             open_at = single_at = None
             continue
-        if mark in "“„«":
+        if mark == "“" and open_at is not None and _closes_after_word(text, pos):
+            # an opening mark typed for a closing one: “It's unusual,“ said Noble
+            quotes.append(Quote(_inside(text, open_at), pos, open_at, carry))
+            carry = False
+            open_at = None
+        elif mark in "“„«":
             if open_at is None:
                 open_at = pos
             # a second opening mark inside an open quote: the first was never closed; keep it
@@ -207,6 +212,13 @@ def _opens_paragraph(text: str, pos: int) -> bool:
     while k >= 0 and text[k] in " \t\r\u00a0":
         k -= 1
     return (k < 0 or text[k] == "\n") and text[pos + 1:pos + 2].isalnum()
+
+
+def _closes_after_word(text: str, pos: int) -> bool:
+    """Whether a mark at ``pos`` stands where only a closing one can: right after a word or
+    its punctuation, and before a space, a line's end or the text's end."""
+    return pos > 0 and not text[pos - 1].isspace() and text[pos - 1] not in "([{—–-" and (
+        pos + 1 >= len(text) or text[pos + 1].isspace())
 
 
 def _inside(text: str, open_mark: int) -> int:
@@ -812,7 +824,7 @@ class ClaimFinder:
         as anything but a complement (advcl, conj of the clause), so the words decide: the
         cue's subject starts right after a comma, nothing after the cue but its time, place,
         addressee or manner, and the words before the comma make a clause with a subject."""
-        if lemma_of(cue) not in _SAYING or cue.i < cue.sent.start + 3:
+        if lemma_of(cue) not in _SAYING or cue.i < cue.sent.start + 3 or not _finite(cue):
             return None
         children = list(cue.children)
         if any(c.dep_ in ("ccomp", "xcomp", "csubj") for c in children):
@@ -887,7 +899,7 @@ class ClaimFinder:
         before and after it are what is said (cue and source inside, as in the parataxis
         case of :meth:`content_of`)."""
         doc, sent = self.doc, cue.sent
-        if lemma_of(cue) not in _SAYING or any(
+        if lemma_of(cue) not in _SAYING or not _finite(cue) or any(
                 c.dep_ in ("ccomp", "dobj", "xcomp", "csubj") and c.i > cue.i
                 for c in cue.children):
             return None
@@ -1951,6 +1963,13 @@ def _puts_it(tok: Token) -> bool:
     """Whether a verb is "put it" as a way of saying ("as one diplomat put it")."""
     return lemma_of(tok) == "put" and any(c.dep_ == "dobj" and c.lower_ == "it"
                                           for c in tok.children)
+
+
+def _finite(verb: Token) -> bool:
+    """Whether a verb heads a clause of its own (a tense or an auxiliary), not a participle
+    hanging off something ("some of it mentioning Mr. Trump")."""
+    return verb.tag_ in ("VBD", "VBZ", "VBP") or any(
+        c.dep_ in ("aux", "auxpass") for c in verb.children)
 
 
 def _abbreviation_dot(tok: Token) -> bool:
