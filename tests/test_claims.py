@@ -853,3 +853,14 @@ def test_a_participle_with_a_subject_is_no_closing_frame(claims_pipeline):
             "mentioning Mr. Trump by name.")
     found = reported_by(claims_pipeline, text)
     assert ("Mr. Regalado, 69", "he had been inundated with angry email") in found
+
+
+def test_a_standing_read_from_a_poll_named_after_the_clause(claims_pipeline):
+    text = ("Trump leads Cruz by roughly 9 percentage points in the RealClearPolitics average "
+            "of recent Hoosier polls.")
+    assert reported_by(claims_pipeline, text) == [
+        ("the RealClearPolitics average of recent Hoosier polls",
+         "Trump leads Cruz by roughly 9 percentage points")]
+    # no standing read from it, or no one poll named
+    assert reported_by(claims_pipeline, "He took part in the survey last year.") == []
+    assert reported_by(claims_pipeline, "Clinton has a wide lead in the polls.") == []

@@ -67,6 +67,9 @@ _ADDRESSING = frozenset({"tell", "ask", "inform", "brief", "urge", "warn", "call
 # "boasted that ...", "threatened to leave").
 _OBJECT_NOT_SAID = frozenset({"charge", "boast", "threaten"})
 NOMINAL_SOURCES = _LEX["nominal_sources"]
+# Sources that measure a standing, read after the clause too: "leads by nine points in the poll"
+STANDING_SOURCES = _LEX["standing_sources"]
+STANDING_WORDS = _LEX["standing_words"]  # "leads", "trails", "approval": a standing is read
 # Nouns that name something said or held, with its holder ("his claim that", "her view of").
 NOMINAL_CUES = _LEX["nominal_cues"]
 _NOMINAL_PREPS = frozenset({"of", "about", "on", "against", "for", "to"})
@@ -1292,7 +1295,7 @@ class ClaimFinder:
                 self.according_to(tok, claims)
                 continue
             lemma = tok.lemma_.lower()
-            if tok.dep_ == "pobj" and lemma in NOMINAL_SOURCES and (
+            if tok.dep_ == "pobj" and lemma in NOMINAL_SOURCES | STANDING_SOURCES and (
                     tok.head.lower_ == "in" or tok.head.lower_ == "by" and
                     tok.head.i == tok.sent.start and any(c.dep_ == "poss" for c in tok.children)):
                 self.in_source(tok, claims)
@@ -1740,6 +1743,8 @@ class ClaimFinder:
             # Sunday, three of four Americans disapproved ...": a noun made the root; "In the
             # poll, conducted March 11-13, 40 percent ...": the participle made the root)
             return self.after_opener(prep)
+        if prep.i > prep.head.i and lemma_of(source.root) in STANDING_SOURCES:
+            return self.standing_in(prep, source)
         if prep.dep_ != "prep" or verb.pos_ not in ("VERB", "AUX") or prep.i > verb.i or \
                 self.is_cue(verb):
             return None
@@ -1752,6 +1757,41 @@ class ClaimFinder:
             lo += 1  # the comma after the source phrase
         if not self.text[lo:hi].strip(" ,.;"):
             return None
+        return lo, hi, verb
+
+    def standing_in(self, prep: Token, source: Span) -> tuple[int, int, Token] | None:
+        """The clause that a poll or ranking named after it measures: "Trump leads Cruz by
+        nine points in the RealClearPolitics average", "Obama's approval rating in the latest
+        poll stands at 53%": (start, end, verb) of the clause less the source phrase where it
+        ends it; None where the clause is somebody's claim already (a cue verb) or has no
+        subject."""
+        noun = source.root
+        if not (noun.tag_ in ("NN", "NNP") and any(c.dep_ in ("det", "poss") for c in noun.children)
+                or any(t.pos_ == "PROPN" or t.tag_ == "VBN" for t in source)):
+            return None  # "leads in the polls", "in national polls": no one poll says it
+        verb = prep.head
+        for _ in range(3):  # "his lead in the poll has evaporated": up from the noun
+            if verb.pos_ in ("VERB", "AUX") or verb.dep_ == "ROOT":
+                break
+            verb = verb.head
+        if verb.pos_ not in ("VERB", "AUX") or self.is_cue(verb) or \
+                lemma_of(verb) in SOURCELESS or not any(
+                    c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+            return None
+        parts = [c for c in verb.children if not c.is_punct and not (
+            c.dep_ in ("cc", "conj") and c.i > prep.i) and c.dep_ != "mark"]
+        lo, hi, _head = self._extent(parts)
+        lo = min(lo, verb.idx)
+        if prep.idx >= lo and source.end_char >= hi - 1:
+            hi = prep.idx  # the source closes the clause: what it measures is before it
+        hi = _rstrip(self.text, lo, hi)
+        while hi > lo and self.text[hi - 1] in ",;:—–":
+            hi = _rstrip(self.text, lo, hi - 1)
+        words = self.ctx.char_span(lo, hi, alignment_mode="expand") if hi > lo else None
+        if not words or not any(t.like_num or t.text == "%" or t.lower_ in STANDING_WORDS or
+                                t.lemma_.lower() in STANDING_WORDS for t in words
+                                if not source.start <= t.i < source.end):
+            return None  # "He took part in the survey": no standing read from it
         return lo, hi, verb
 
     def after_opener(self, prep: Token) -> tuple[int, int, Token] | None:
@@ -1953,7 +1993,8 @@ _LEMMA_FIXES = {"hoping": "hope", "hopes": "hope", "hoped": "hope"}
 
 # Hashes of every word that can start a cue (lemmas and, for the lemmatizer's slips, forms).
 _CUE_HASHES = np.array(sorted({hash_string(w) for w in (
-    CUES | NOMINAL_CUES | NOMINAL_SOURCES | SOURCELESS | set(LIGHT_VERBS) | set(_LEMMA_FIXES)
+    CUES | NOMINAL_CUES | NOMINAL_SOURCES | STANDING_SOURCES | SOURCELESS | set(LIGHT_VERBS)
+    | set(_LEMMA_FIXES)
     | RECEIVING_NOUNS
     | FIGURE_VERBS | set(STANCE_ADJECTIVES) | set(PHRASAL_CUES) | {"according"})}),
     dtype=np.uint64)
