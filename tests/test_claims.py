@@ -864,3 +864,13 @@ def test_a_standing_read_from_a_poll_named_after_the_clause(claims_pipeline):
     # no standing read from it, or no one poll named
     assert reported_by(claims_pipeline, "He took part in the survey last year.") == []
     assert reported_by(claims_pipeline, "Clinton has a wide lead in the polls.") == []
+
+
+def test_a_sentence_opened_by_whose_view_it_gives(claims_pipeline):
+    assert reported_by(claims_pipeline, "To Frank, the party has moved far to the left.") == [
+        ("Frank", "the party has moved far to the left")]
+    assert reported_by(claims_pipeline, "For many rural voters, the economy is the top issue.") \
+        == [("many rural voters", "the economy is the top issue")]
+    for text in ("For Trump, the stakes are high.", "For years, the party has moved left.",
+                 "To date, nobody has come forward."):
+        assert reported_by(claims_pipeline, text) == []

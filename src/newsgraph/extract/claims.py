@@ -973,6 +973,7 @@ class ClaimFinder:
         self.reported_claims(claims, quoted)
         self.model_claims(claims)
         self.headline_claims(claims)
+        self.viewpoint_claims(claims)
         claims = outermost(claims)
         self.unattributed_claims(claims)
         return claims
@@ -1718,6 +1719,45 @@ class ClaimFinder:
         att = Attribution([cue], None, None)
         claims.append(self.claim("reported", lo, hi, att, mod, None))
 
+    def viewpoint_claims(self, claims: list[Claim]) -> None:
+        """A sentence opened by whose view it gives: "To Frank, the party has moved left",
+        "For many evangelical voters, terrorism is the top issue": the opener's person or
+        group holds what follows its comma. Only people ("To date, ...", "For years, ..."
+        open no view; after "for", only a group), and only a clause with a subject after
+        the comma."""
+        doc = self.doc
+        for sent in self.ctx.sentences:
+            first = sent.start
+            if first < len(doc) and doc[first].lower_ in ("but", "and", "yet") and \
+                    first + 1 < sent.end:
+                first += 1
+            prep = doc[first]
+            if prep.lower_ not in _VIEW_PREPS or self.quote_at(prep.idx) is not None:
+                continue
+            holder = [c for c in prep.children if c.dep_ == "pobj"]
+            if not holder or not (_someone(holder[0]) or prep.lower_ == "to" and
+                                  holder[0].pos_ == "PROPN") or \
+                    holder[0].lower_ in _VIEWLESS or \
+                    any(t.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL")
+                        for t in doc[holder[0].left_edge.i:holder[0].i + 1]):
+                continue
+            if prep.lower_ == "for" and not (holder[0].tag_ == "NNS" or
+                                             holder[0].lower_ in _SOME_PEOPLE):
+                continue  # "For Trump, the stakes are high": about him, not his view
+            source = doc[holder[0].left_edge.i:holder[0].right_edge.i + 1]
+            found = self.after_opener(prep)
+            if found is None or any(c.start <= found[0] < c.end or
+                                    found[0] <= c.start < found[1] for c in claims
+                                    if c.kind != "unattributed"):
+                continue
+            lo, hi, _first_verb = found
+            verb = next((t for t in doc[prep.right_edge.i + 1:sent.end] if any(
+                c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)), None)
+            if verb is None or verb.idx >= hi:
+                continue
+            att = Attribution([prep], source, self.resolve(source, holder[0].idx))
+            claims.append(self.claim("reported", lo, hi, att, modality.of_head(verb), None))
+
     def in_source(self, noun: Token, claims: list[Claim]) -> None:
         """A finding placed in its source: "In a poll released Monday, 50 percent chose X"."""
         prep = noun.head
@@ -1980,6 +2020,13 @@ _COMPANY = frozenset({"along", "alongside", "together", "like"})  # "X, along wi
 # name that make a subject someone who argues rather than a thing that persuades
 _EXPERIENCER_OBJECT = frozenset({"worry", "concern", "convince", "persuade"})
 _AGENT_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+# Prepositions that open a sentence with whose view it is ("To Frank, ...", "For voters, ...")
+_VIEW_PREPS = frozenset({"to", "for"})
+# After "for", only a group of people holds the view ("For many voters", "For some"); a name
+# is what the sentence is about ("For Trump, the stakes are high").
+_SOME_PEOPLE = frozenset({"some", "many", "most", "others", "few", "several"})
+# Pronouns after them that hold no view ("For that, ...", "To this, ...", "For it")
+_VIEWLESS = frozenset({"that", "this", "it", "these", "those", "which", "what", "all", "one"})
 _ANONYMITY_VERBS = frozenset({"ask", "request", "decline", "speak", "refuse", "insist"})
 _ANONYMITY_WORDS = frozenset({"named", "identified", "anonymity", "anonymously", "quoted"})
 _AROUND_ACCORDING = frozenset(" \t\n,.;:")  # trimmed from what "according to" reports
