@@ -874,3 +874,9 @@ def test_a_sentence_opened_by_whose_view_it_gives(claims_pipeline):
     for text in ("For Trump, the stakes are high.", "For years, the party has moved left.",
                  "To date, nobody has come forward."):
         assert reported_by(claims_pipeline, text) == []
+
+
+def test_words_said_in_a_statement_are_the_speakers(claims_pipeline):
+    text = "In a statement, the ministry denied that troops had crossed the border."
+    assert reported_by(claims_pipeline, text) == [
+        ("the ministry", "that troops had crossed the border")]

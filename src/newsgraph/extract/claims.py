@@ -1768,6 +1768,12 @@ class ClaimFinder:
         if found is None:
             return
         lo, hi, verb = found
+        if lemma_of(noun) in _VEHICLES and (
+                any(c.dep_ == "poss" for c in noun.children) or any(
+                    lemma_of(t) in _SAYING and t.pos_ == "VERB" and
+                    any(c.dep_ == "nsubj" for c in t.children)
+                    for t in self.ctx.char_span(lo, hi) or ())):
+            return  # "In a statement, the ministry said ...": the words' speaker is the source
         att = Attribution([prep], source, self.resolve(source, noun.idx))
         claims.append(self.claim("reported", lo, hi, att, modality.of_head(verb), None))
 
@@ -2020,6 +2026,10 @@ _COMPANY = frozenset({"along", "alongside", "together", "like"})  # "X, along wi
 # name that make a subject someone who argues rather than a thing that persuades
 _EXPERIENCER_OBJECT = frozenset({"worry", "concern", "convince", "persuade"})
 _AGENT_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+# Sources that carry somebody's words rather than find anything: "In a statement, the
+# ministry said ..." is the ministry's claim, made in a statement.
+_VEHICLES = frozenset({"statement", "letter", "memo", "complaint", "filing", "document",
+                       "briefing", "indictment"})
 # Prepositions that open a sentence with whose view it is ("To Frank, ...", "For voters, ...")
 _VIEW_PREPS = frozenset({"to", "for"})
 # After "for", only a group of people holds the view ("For many voters", "For some"); a name
