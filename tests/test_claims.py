@@ -880,3 +880,16 @@ def test_words_said_in_a_statement_are_the_speakers(claims_pipeline):
     text = "In a statement, the ministry denied that troops had crossed the border."
     assert reported_by(claims_pipeline, text) == [
         ("the ministry", "that troops had crossed the border")]
+
+
+def test_the_object_of_a_verb_of_prompting_says_what_follows(claims_pipeline):
+    text = "The agency works with the Border Patrol, leaving many to wonder whether it is safe."
+    assert reported_by(claims_pipeline, text) == [("many", "whether it is safe")]
+    text = ("The extent of his equivocation has left many Republicans, including his "
+            "supporters, wondering what he really believes.")
+    assert reported_by(claims_pipeline, text) == [
+        ("many Republicans, including his supporters", "what he really believes")]
+    # a subject-control verb keeps its subject
+    found = said_by(claims_pipeline, "The minister promised voters to denounce the deal.",
+                    "reported")
+    assert all(source != "voters" for source, _ in found)

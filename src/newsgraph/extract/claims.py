@@ -558,6 +558,20 @@ class ClaimFinder:
         head = cue.head
         if cue.dep_ == "pcomp" and head.pos_ == "ADP" and head.head is not head:
             head = head.head
+        if (cue.dep_ in ("xcomp", "oprd", "ccomp") or cue.dep_ == "advcl" and
+                lemma_of(head) in _LEAVING) and head.pos_ == "VERB" and \
+                lemma_of(head) not in _SUBJECT_CONTROL:
+            # "That prompted Rubio to make a joke", "left many Republicans wondering":
+            # the object of the verb the cue completes says or thinks it
+            objs = [c for c in head.children if c.dep_ == "dobj" and c.i < cue.i and (
+                    not any(t.text in ",;:—–" for t in self.doc[c.right_edge.i + 1:cue.i]) or
+                    # "left many Republicans, including his supporters, wondering"
+                    self.doc[c.right_edge.i + 1:cue.i].text == "," and
+                    "," in self.doc[c.i:c.right_edge.i + 1].text)]
+            if objs and objs[0].pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "DET"):
+                obj = objs[0]
+                return self.doc[obj.left_edge.i:obj.right_edge.i + 1] \
+                    if obj.right_edge.i < cue.i else self.doc[obj.left_edge.i:obj.i + 1]
         if cue.dep_ in ("conj", "advcl", "xcomp", "pcomp") and head is not cue:
             if cue.dep_ == "conj" and cue.tag_ in ("VBD", "VBZ", "VBP") and not any(
                     c.dep_ == "nsubj" for c in head.children):
@@ -1360,6 +1374,9 @@ class ClaimFinder:
             mod = modality.DENIED if tok.lemma_ == "deny" else modality.of_head(clause)
             if mod == modality.ASSERTED and tok.lemma_ in _LOOKS_FORWARD:
                 mod = modality.EXPECTED  # "expects to go", "plans to send", "predicted that"
+            if mod == modality.ASSERTED and tok.dep_ == "xcomp" and lemma_of(tok.head) in \
+                    SOURCELESS:
+                mod = modality.HEDGED  # "seemed to acknowledge"
             if modality.cue_negated(tok):
                 mod = modality.DENIED  # "did not say that ...", "no group claimed ..."
             claims.append(self.claim("reported", lo, hi, att, mod,
@@ -1708,6 +1725,9 @@ class ClaimFinder:
             return
         if cue.tag_ == "VBN" and not any(c.dep_ in ("auxpass", "nsubjpass") for c in children):
             return
+        if comp[0].dep_ == "xcomp" and subj[0].dep_ == "nsubj" and self.is_cue(comp[0]) and \
+                _someone(subj[0]):
+            return  # "the party seemed to acknowledge X": the party's, hedged (reported_claims)
         if subj[0].dep_ == "expl" or subj[0].lower_ == "it" and comp[0].dep_ == "ccomp":
             lo, hi, head = self._extent_after(cue, comp[:1])  # "it appears that ..."
         else:
@@ -2030,6 +2050,12 @@ _AGENT_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 # ministry said ..." is the ministry's claim, made in a statement.
 _VEHICLES = frozenset({"statement", "letter", "memo", "complaint", "filing", "document",
                        "briefing", "indictment"})
+# Verbs whose subject, not their object, does what the clause after the object says
+# ("promised voters to cut taxes")
+_SUBJECT_CONTROL = frozenset({"promise", "vow", "pledge", "threaten"})
+# Verbs that leave their object doing something, which the parser may make an adverbial
+# clause ("has left many Republicans, including his supporters, wondering what ...")
+_LEAVING = frozenset({"leave"})
 # Prepositions that open a sentence with whose view it is ("To Frank, ...", "For voters, ...")
 _VIEW_PREPS = frozenset({"to", "for"})
 # After "for", only a group of people holds the view ("For many voters", "For some"); a name
