@@ -893,3 +893,13 @@ def test_the_object_of_a_verb_of_prompting_says_what_follows(claims_pipeline):
     found = said_by(claims_pipeline, "The minister promised voters to denounce the deal.",
                     "reported")
     assert all(source != "voters" for source, _ in found)
+
+
+def test_another_sides_claim_after_while_is_its_own(claims_pipeline):
+    text = ("Hillary Clinton accuses Bernie Sanders of subjecting her to an “artful smear” "
+            "while Sanders suggests the former secretary of state is a captive of the "
+            "establishment.")
+    found = reported_by(claims_pipeline, text)
+    assert ("Sanders", "the former secretary of state is a captive of the establishment") \
+        in found
+    assert all("while" not in content for _, content in found)

@@ -480,6 +480,14 @@ class ClaimFinder:
         by a comma: "said that 15 soldiers were wounded, while state media reported that
         ..." (the parser hangs the while-clause inside the first content)."""
         doc = self.doc
+        for mark in self.ctx.char_span(lo, hi) or ():
+            verb = mark.head
+            if mark.dep_ == "mark" and mark.lower_ in _CONTRASTING and mark.i > clause.i and \
+                    verb.dep_ == "advcl" and verb.left_edge.i == mark.i and \
+                    self.is_cue(verb) and any(c.dep_ == "nsubj" for c in verb.children):
+                # "accuses X of ... while Sanders suggests ...": the other side's claim
+                hi = min(hi, _rstrip(self.text, lo, mark.idx))
+                break
         for child in clause.children:
             first = child.left_edge
             if child.i > clause.i and first.i > 0 and doc[first.i - 1].text in (",", ";") \
@@ -2056,6 +2064,8 @@ _SUBJECT_CONTROL = frozenset({"promise", "vow", "pledge", "threaten"})
 # Verbs that leave their object doing something, which the parser may make an adverbial
 # clause ("has left many Republicans, including his supporters, wondering what ...")
 _LEAVING = frozenset({"leave"})
+# Conjunctions that set another side's claim against the first ("..., while X says ...")
+_CONTRASTING = frozenset({"while", "whereas", "as"})
 # Prepositions that open a sentence with whose view it is ("To Frank, ...", "For voters, ...")
 _VIEW_PREPS = frozenset({"to", "for"})
 # After "for", only a group of people holds the view ("For many voters", "For some"); a name
