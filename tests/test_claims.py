@@ -903,3 +903,13 @@ def test_another_sides_claim_after_while_is_its_own(claims_pipeline):
     assert ("Sanders", "the former secretary of state is a captive of the establishment") \
         in found
     assert all("while" not in content for _, content in found)
+
+
+def test_quote_speakers_the_parse_lost(claims_pipeline):
+    text = ("In a statement to the Observer, her senior policy adviser, Jake Sullivan, said: "
+            "“Hillary Clinton believes that transatlantic cooperation is essential.”")
+    assert said_by(claims_pipeline, text, "quote") == [
+        ("her senior policy adviser, Jake Sullivan", "said")]
+    text = ("“Is he the enemy of the committee?” asked Mr. Manafort, referring to the "
+            "candidate's assault on the nominating process.")
+    assert said_by(claims_pipeline, text, "quote") == [("Mr. Manafort", "asked")]

@@ -462,6 +462,7 @@ class ClaimFinder:
     def _names_someone(self, words: Span) -> bool:
         """Whether words before a cue make a noun phrase for a speaker (see name_before)."""
         if not (words[0].pos_ in ("PROPN", "NOUN", "NUM", "DET", "ADJ") or
+                words[0].tag_ == "PRP$" or  # "her senior policy adviser, Jake Sullivan"
                 words[0].lower_ in _ROUGHLY) or any(t.text in _BREAKS for t in words):
             return False
         if words[0].pos_ == "PROPN":
@@ -1164,6 +1165,8 @@ class ClaimFinder:
                          name[-1].text == ","):
                 relative = True  # "a Clinton confidant who heads ...": part of the name
             if tok.pos_ in ("VERB", "AUX") and not tok.is_title and not relative:
+                if tok.tag_ == "VBG" and len(name) > 1 and name[-1].text == ",":
+                    break  # "asked Mr. Manafort, referring to ...": the name ends at the comma
                 return None  # "said he would ...": a clause, not a name
             name.append(tok)
         else:
@@ -1278,7 +1281,9 @@ class ClaimFinder:
                 continue
             if tok.lemma_ in NEEDS_CLAUSE and self.content_of(tok) is None and not any(
                     c.dep_ in ("ccomp", "dobj") and q.start <= c.idx < q.end
-                    for c in tok.children) and tok != lead:
+                    for c in tok.children) and tok != lead and not (
+                    # right after the closing mark: “...?” asked Mr. Manafort
+                    0 <= tok.idx - q.end <= 3 and self.doc[tok.i - 1].text in _QUOTE_MARKS):
                 continue
             att = self.attribution(tok)
             if att.source is not None and self.quote_at(att.source.start_char) is None:
