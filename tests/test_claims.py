@@ -913,3 +913,13 @@ def test_quote_speakers_the_parse_lost(claims_pipeline):
     text = ("“Is he the enemy of the committee?” asked Mr. Manafort, referring to the "
             "candidate's assault on the nominating process.")
     assert said_by(claims_pipeline, text, "quote") == [("Mr. Manafort", "asked")]
+
+
+def test_quotes_read_by_a_thing_and_said_by_one_quoted(claims_pipeline):
+    assert said_by(claims_pipeline, "“We grow stronger,” read the email.", "quote") == [
+        ("the email", "read")]
+    text = "“Our method succeeds where others fail,” Braynard is quoted as saying."
+    assert said_by(claims_pipeline, text, "quote") == [("Braynard", "saying")]
+    text = ("The campaign worded it even more carefully: “Her practice was to email officials "
+            "on their accounts.”")
+    assert said_by(claims_pipeline, text, "quote") == [("The campaign", "worded")]

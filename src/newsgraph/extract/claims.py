@@ -567,6 +567,12 @@ class ClaimFinder:
         head = cue.head
         if cue.dep_ == "pcomp" and head.pos_ == "ADP" and head.head is not head:
             head = head.head
+        if cue.dep_ in ("pcomp", "advcl", "xcomp", "ccomp", "oprd") and \
+                lemma_of(head) in _WITNESSED:
+            # "Braynard is quoted as saying", "Trump was heard telling": the one heard says it
+            passive = [c for c in head.children if c.dep_ == "nsubjpass"]
+            if passive:
+                return self.subject_words(passive[0], head)
         if (cue.dep_ in ("xcomp", "oprd", "ccomp") or cue.dep_ == "advcl" and
                 lemma_of(head) in _LEAVING) and head.pos_ == "VERB" and \
                 lemma_of(head) not in _SUBJECT_CONTROL:
@@ -1173,9 +1179,11 @@ class ClaimFinder:
             return None  # longer than a name
         while name and (name[-1].text == "," or name[-1].is_space):
             name.pop()
-        if not name or name[0].pos_ not in ("PROPN", "DET", "ADJ", "NOUN") or \
+        if not name or name[0].pos_ not in ("PROPN", "DET", "ADJ", "NOUN", "NUM") or \
                 not any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "NORP")
-                        for t in name):
+                        for t in name) and not (
+                    # “Trump is disgusting,” read one / read the email
+                    lemma_of(cue) in QUOTE_CUES and name[-1].pos_ in ("NOUN", "NUM", "PROPN")):
             return None
         source = self.doc[name[0].i:name[-1].i + 1]
         return Attribution([cue], source, self.resolve(source, cue.idx))
@@ -2071,6 +2079,10 @@ _SUBJECT_CONTROL = frozenset({"promise", "vow", "pledge", "threaten"})
 _LEAVING = frozenset({"leave"})
 # Conjunctions that set another side's claim against the first ("..., while X says ...")
 _CONTRASTING = frozenset({"while", "whereas", "as"})
+# Verbs by which somebody is heard saying something ("is quoted as saying", "was heard
+# telling", "was caught on tape saying"): in the passive, their subject is the speaker
+_WITNESSED = frozenset({"quote", "hear", "catch", "record", "tape", "film", "overhear",
+                        "see", "cite"})
 # Prepositions that open a sentence with whose view it is ("To Frank, ...", "For voters, ...")
 _VIEW_PREPS = frozenset({"to", "for"})
 # After "for", only a group of people holds the view ("For many voters", "For some"); a name
