@@ -923,3 +923,10 @@ def test_quotes_read_by_a_thing_and_said_by_one_quoted(claims_pipeline):
     text = ("The campaign worded it even more carefully: “Her practice was to email officials "
             "on their accounts.”")
     assert said_by(claims_pipeline, text, "quote") == [("The campaign", "worded")]
+
+
+def test_an_object_the_parser_merged_into_a_time(claims_pipeline):
+    text = ("Anti-Trump Republicans are coalescing behind Cruz.\n\n"
+            "Jeb Bush endorsed Cruz Wednesday. “Securing the endorsement is a coup,” he said.")
+    found = reported_by(claims_pipeline, text)
+    assert ("Jeb Bush", "Cruz") in found

@@ -778,6 +778,28 @@ class ClaimFinder:
                 parts = [c for c in parts if c.dep_ != "dobj"]
             if parts:
                 return self._extent_after(cue, parts)
+            merged = self.object_in_time(cue)
+            if merged is not None:
+                return merged
+        return None
+
+    def object_in_time(self, cue: Token) -> tuple[int, int, Token] | None:
+        """The object the parser merged into a time after a stance verb ("Jeb Bush endorsed
+        Cruz Wednesday": "Cruz Wednesday" one time phrase): the words of that phrase before
+        the time, when they name something."""
+        for child in cue.children:
+            if child.dep_ != "npadvmod" or child.i < cue.i or child.left_edge.i != cue.i + 1:
+                continue
+            times = self.inside["times"].within(child.left_edge.idx, child.right_edge.idx +
+                                                len(child.right_edge))
+            if not times:
+                return None
+            first_time = min(t.start for t in times)
+            words = [t for t in self.doc[child.left_edge.i:child.right_edge.i + 1]
+                     if t.idx + len(t) <= first_time]
+            if words and words[-1].pos_ in ("PROPN", "NOUN") and words[0].pos_ in (
+                    "PROPN", "NOUN", "DET", "ADJ"):
+                return words[0].idx, words[-1].idx + len(words[-1]), words[-1]
         return None
 
     def as_clause(self, cue: Token) -> tuple[int, int, Token] | None:
