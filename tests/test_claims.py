@@ -930,3 +930,15 @@ def test_an_object_the_parser_merged_into_a_time(claims_pipeline):
             "Jeb Bush endorsed Cruz Wednesday. “Securing the endorsement is a coup,” he said.")
     found = reported_by(claims_pipeline, text)
     assert ("Jeb Bush", "Cruz") in found
+
+
+def test_speakers_of_adjectives_passives_and_lost_subjects(claims_pipeline):
+    text = "Sexton was quick to point out that not all Trump supporters espoused such views."
+    assert reported_by(claims_pipeline, text) == [
+        ("Sexton", "that not all Trump supporters espoused such views")]
+    text = ("In an interview with Morning Joe hosts Joe Scarborough and Mika Brzezinski, the "
+            "Democratic presidential candidate stated that the comments do not fit.")
+    assert reported_by(claims_pipeline, text) == [
+        ("the Democratic presidential candidate", "that the comments do not fit")]
+    text = "Many officials are convinced that the ceasefire will hold."
+    assert [s for s, _ in reported_by(claims_pipeline, text)] == ["Many officials"]

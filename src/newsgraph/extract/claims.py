@@ -399,6 +399,9 @@ class ClaimFinder:
                 pobj = [c for c in child.children if c.dep_ == "pobj"]
                 if pobj:
                     subj = pobj[0]
+        if subj is None and lemma_of(cue) in _EXPERIENCER_OBJECT and cue.tag_ == "VBN":
+            # "Not everyone is convinced the issue will ...": the convinced hold the view
+            subj = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
         if subj is None:
             return self.inherited_source(cue, depth)
         if subj.tag_ == "WDT" and cue.dep_ == "relcl":
@@ -473,8 +476,9 @@ class ClaimFinder:
             return False  # a clause of its own: "The deal failed, said ..."
         if any(t.pos_ == "NUM" or t.tag_ == "NNS" for t in words):
             return True  # people counted ("About 4 in 10", "Majorities of Democrats")
-        return any(ent.type in ("PERSON", "ORG", "NORP")
-                   for _s, _e, ent in self.mentions.within(words.start_char, words.end_char))
+        return _someone(words.root) or any(
+            ent.type in ("PERSON", "ORG", "NORP")
+            for _s, _e, ent in self.mentions.within(words.start_char, words.end_char))
 
     def before_other_claim(self, clause: Token, lo: int, hi: int) -> int:
         """The end of a content before a clause of it that is somebody else's claim, set off
@@ -560,7 +564,7 @@ class ClaimFinder:
             # "A poll found last week that ...": with no verb of its own, the noun the parser
             # made the root is the subject
             return self.doc[head.left_edge.i:head.i + 1]
-        if depth > 2 or cue.tag_ == "VBN" and cue.dep_ != "conj":
+        if depth > 2 or cue.tag_ == "VBN" and cue.dep_ not in ("conj", "acomp"):
             return None  # "Asked what ..., X replied": the asker is not X
         if any(c.dep_ == "nsubjpass" for c in cue.children):
             return None  # "... dropped out and he was expected to ...": expected by nobody named
@@ -587,7 +591,8 @@ class ClaimFinder:
                 obj = objs[0]
                 return self.doc[obj.left_edge.i:obj.right_edge.i + 1] \
                     if obj.right_edge.i < cue.i else self.doc[obj.left_edge.i:obj.i + 1]
-        if cue.dep_ in ("conj", "advcl", "xcomp", "pcomp") and head is not cue:
+        if cue.dep_ in ("conj", "advcl", "xcomp", "pcomp") and head is not cue or \
+                cue.dep_ == "acomp":  # "was quick to point out", "are convinced that"
             if cue.dep_ == "conj" and cue.tag_ in ("VBD", "VBZ", "VBP") and not any(
                     c.dep_ == "nsubj" for c in head.children):
                 # "Trump was forced into damage control and said ...": the passive verb's
