@@ -942,3 +942,10 @@ def test_speakers_of_adjectives_passives_and_lost_subjects(claims_pipeline):
         ("the Democratic presidential candidate", "that the comments do not fit")]
     text = "Many officials are convinced that the ceasefire will hold."
     assert [s for s, _ in reported_by(claims_pipeline, text)] == ["Many officials"]
+
+
+def test_a_feeling_stirred_in_the_object_is_its_stance(claims_pipeline):
+    text = "Sanders's recent attacks on Clinton have alarmed her supporters."
+    assert reported_by(claims_pipeline, text) == [
+        ("her supporters", "Sanders's recent attacks on Clinton")]
+    assert reported_by(claims_pipeline, "The plan angered.") == []

@@ -37,7 +37,7 @@ NAMES = {"newsgraph": "newsgraph", "textacy": "textacy", "gold": "gold (sanity c
 CUE_KINDS = ("speech & thought", "stance & intent", "other")
 _KIND_OF_CLASS = {"speech": 0, "finding": 0, "cognition": 0, "quote_cues": 0, "sourceless": 0,
                   "sourceless_passive": 0, "nominal_sources": 0,
-                  "stance": 1, "intent": 1, "nominal_cues": 1}
+                  "stance": 1, "emotion_verbs": 1, "intent": 1, "nominal_cues": 1}
 COLUMNS = ["system", "docs", "predicted",
            *(f"{role} {how} {m}" for role in ROLES for how in ("exact", "overlap")
              for m in ("P", "R", "F1")),

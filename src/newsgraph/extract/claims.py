@@ -43,7 +43,9 @@ _LEX = modality.lexicon()
 SPEECH = _LEX["speech"]
 FINDING = _LEX["finding"]
 COGNITION = _LEX["cognition"]
-STANCE = _LEX["stance"]
+# "the ruling rattled investors": the object feels it about the subject (see experiencer)
+EMOTION_VERBS = _LEX["emotion_verbs"]
+STANCE = _LEX["stance"] | EMOTION_VERBS
 INTENT = _LEX["intent"]
 CUES = SPEECH | FINDING | COGNITION | STANCE | INTENT
 # Children of a stance verb that carry what is held or said ("called the show a joke",
@@ -1413,6 +1415,8 @@ class ClaimFinder:
             moved = self.experiencer(tok)
             if moved is not None:  # "the move worries Gulf capitals": they are worried
                 att, (lo, hi, clause) = moved
+            elif lemma in EMOTION_VERBS:
+                continue  # "the plan angered" with nobody angered: no one's stance
             if att.source is None:
                 if tok.tag_ == "VBN" and lemma in SOURCELESS_PASSIVE:
                     self.sourceless(tok, claims)
@@ -1446,7 +1450,7 @@ class ClaimFinder:
         said = [c for c in cue.children if c.dep_ == "ccomp" and c.i > obj[0].i] + [
             c for c in obj[0].children if c.dep_ == "relcl" and any(
                 m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]  # a misparse
-        if lemma in ("worry", "concern"):
+        if lemma in ("worry", "concern") or lemma in EMOTION_VERBS:
             if said:
                 return None
             content = self._extent(subj[:1])
@@ -2055,7 +2059,8 @@ class ClaimFinder:
 
 # The rule lexicon's class of each cue lemma, a feature of the learned layer.
 CUE_CLASSES: dict[str, str] = {}
-for _name in ("speech", "finding", "cognition", "stance", "intent", "nominal_cues",
+for _name in ("speech", "finding", "cognition", "stance", "emotion_verbs", "intent",
+              "nominal_cues",
               "nominal_sources", "sourceless", "sourceless_passive", "quote_cues"):
     for _w in sorted(_LEX.get(_name, ())):
         CUE_CLASSES.setdefault(_w, _name)
@@ -2092,7 +2097,7 @@ _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _COMPANY = frozenset({"along", "alongside", "together", "like"})  # "X, along with Y, said"
 # cues whose object holds the view ("X worries Y", "X convinced Y that ..."), and the kinds of
 # name that make a subject someone who argues rather than a thing that persuades
-_EXPERIENCER_OBJECT = frozenset({"worry", "concern", "convince", "persuade"})
+_EXPERIENCER_OBJECT = frozenset({"worry", "concern", "convince", "persuade"}) | EMOTION_VERBS
 _AGENT_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 # Sources that carry somebody's words rather than find anything: "In a statement, the
 # ministry said ..." is the ministry's claim, made in a statement.
