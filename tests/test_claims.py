@@ -949,3 +949,9 @@ def test_a_feeling_stirred_in_the_object_is_its_stance(claims_pipeline):
     assert reported_by(claims_pipeline, text) == [
         ("her supporters", "Sanders's recent attacks on Clinton")]
     assert reported_by(claims_pipeline, "The plan angered.") == []
+
+
+def test_a_stance_adjective_the_parser_read_as_the_next_nouns(claims_pipeline):
+    text = "Whit Ayres is skeptical Trump can overcome his provocative statements."
+    assert reported_by(claims_pipeline, text) == [
+        ("Whit Ayres", "Trump can overcome his provocative statements")]

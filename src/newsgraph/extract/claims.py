@@ -1707,11 +1707,18 @@ class ClaimFinder:
         cue is the adjective (with its preposition), the source the subject; none without
         something it is about ("they were confident.")."""
         link = adj.head
-        if adj.dep_ != "acomp" or lemma_of(link) not in _LINKING or \
-                self.quote_at(adj.idx) is not None:
-            return
         cue = [adj]
         content: list[Token] = []
+        before = self.doc[adj.i - 1] if adj.i > 0 else adj
+        if adj.dep_ == "amod" and before.pos_ == "AUX" and lemma_of(before) in _LINKING and \
+                adj.head.dep_ == "nsubj" and adj.head.head.dep_ == "ccomp" and \
+                adj.head.head.head.i == before.i:
+            # "Ayres is skeptical Trump can overcome ...": parsed as if "skeptical Trump"
+            link, content = before, [adj.head.head]
+        elif adj.dep_ != "acomp" or lemma_of(link) not in _LINKING:
+            return
+        if self.quote_at(adj.idx) is not None:
+            return
         for child in adj.children:
             if child.i < adj.i:
                 continue
@@ -1729,6 +1736,9 @@ class ClaimFinder:
         if source is None or source.root.lower_ in ("it", "there", "this", "that"):
             return  # "it is unclear whether" names nobody
         lo, hi, head = self._extent(content)
+        lo = max(lo, adj.idx + len(adj))
+        while lo < hi and self.text[lo].isspace():
+            lo += 1
         att = Attribution(cue, source, self.resolve(source, adj.idx))
         if att.source is None:
             return
