@@ -955,3 +955,11 @@ def test_a_stance_adjective_the_parser_read_as_the_next_nouns(claims_pipeline):
     text = "Whit Ayres is skeptical Trump can overcome his provocative statements."
     assert reported_by(claims_pipeline, text) == [
         ("Whit Ayres", "Trump can overcome his provocative statements")]
+
+
+def test_voted_in_favor_of_and_a_sentence_adverb_left_out_of_the_source(claims_pipeline):
+    text = "Ultimately 54.6 percent of the electorate voted in favor of joining Schengen."
+    assert reported_by(claims_pipeline, text) == [
+        ("54.6 percent of the electorate", "in favor of joining Schengen")]
+    found = reported_by(claims_pipeline, "Not all Republicans said they would back him.")
+    assert found == [("Not all Republicans", "they would back him")]

@@ -548,7 +548,10 @@ class ClaimFinder:
                     tok.i < right and all(t.is_punct or t.pos_ == "PROPN"
                                           for t in doc[left:tok.i]):
                 left = max(left, tok.i + 1)
-        while left < subj.i and (doc[left].is_punct or doc[left].is_space):
+        while left < subj.i and (doc[left].is_punct or doc[left].is_space or
+                                 # "Ultimately 54.6 percent of the electorate": the verb's
+                                 doc[left].tag_ == "RB" and doc[left].lower_ not in _ROUGHLY
+                                 and doc[left].lower_ not in _LIMITING):
             left += 1
         while right > subj.i and (doc[right].is_punct or doc[right].is_space) and not (
                 doc[right].text == ")" and "(" in doc[left:right].text):
@@ -776,6 +779,8 @@ class ClaimFinder:
             skip = particle.i if particle is not None else -1
             parts = [c for c in later if c.i != skip and not self.is_time(c) and (
                      c.dep_ in _OBJECT_DEPS or c.dep_ == "prep" and c.lower_ in preps
+                     or c.dep_ == "prep" and c.lower_ == "in" and any(  # "in favor of"
+                         p.lemma_.lower() in _IN_STANCE for p in c.children)
                      or c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("for", "that")
                                                   for m in c.children))]
             if particle is not None and particle.dep_ == "prep":  # "tore into X": X
@@ -2125,6 +2130,12 @@ _CONTRASTING = frozenset({"while", "whereas", "as"})
 # telling", "was caught on tape saying"): in the passive, their subject is the speaker
 _WITNESSED = frozenset({"quote", "hear", "catch", "record", "tape", "film", "overhear",
                         "see", "cite"})
+# Nouns of "in favor of", "in support of", "in opposition to": the stance a verb acts in
+_IN_STANCE = frozenset({"favor", "favour", "support", "opposition", "defense", "defence",
+                        "praise", "protest", "solidarity"})
+# Adverbs that limit who is meant and stay in the source ("not all", "only", "nearly half")
+_LIMITING = frozenset({"not", "only", "just", "nearly", "almost", "roughly", "about",
+                       "barely", "fully", "well", "exactly", "precisely", "at"})
 # Prepositions that open a sentence with whose view it is ("To Frank, ...", "For voters, ...")
 _VIEW_PREPS = frozenset({"to", "for"})
 # After "for", only a group of people holds the view ("For many voters", "For some"); a name
