@@ -963,3 +963,10 @@ def test_voted_in_favor_of_and_a_sentence_adverb_left_out_of_the_source(claims_p
         ("54.6 percent of the electorate", "in favor of joining Schengen")]
     found = reported_by(claims_pipeline, "Not all Republicans said they would back him.")
     assert found == [("Not all Republicans", "they would back him")]
+
+
+def test_a_feeling_in_the_passive_is_the_subjects(claims_pipeline):
+    assert reported_by(claims_pipeline, "Many officials were alarmed by the ruling.") == [
+        ("Many officials", "the ruling")]
+    assert reported_by(claims_pipeline, "The plan was rejected by the opposition.") == [
+        ("the opposition", "The plan")]

@@ -392,10 +392,11 @@ class ClaimFinder:
     def source_phrase(self, cue: Token, depth: int = 0) -> Span | None:
         """The words naming who says it: the cue's subject (or passive agent) phrase."""
         subj = None
+        feeling = lemma_of(cue) in _FEELING and cue.tag_ == "VBN"
         for child in cue.children:
-            if child.dep_ in ("nsubj", "csubj"):
+            if child.dep_ in ("nsubj", "csubj") or feeling and child.dep_ == "nsubjpass":
                 subj = child
-            elif child.dep_ == "agent" and depth == 0:
+            elif child.dep_ == "agent" and depth == 0 and not feeling:
                 # (a verb's agent is its own: "Courted by X and expected to win" is no
                 # expectation of X's)
                 pobj = [c for c in child.children if c.dep_ == "pobj"]
@@ -728,6 +729,13 @@ class ClaimFinder:
         said_as = self.as_clause(cue)
         if said_as is not None:
             return said_as
+        # a feeling in the passive: "Tiegen was troubled by Clinton's handling of it": what
+        # the agent names is what it is about (the subject feels it; see source_phrase)
+        if lemma in _FEELING and cue.tag_ == "VBN":
+            about = [p for c in children if c.dep_ == "agent" for p in c.children
+                     if p.dep_ == "pobj"]
+            if about and any(c.dep_ == "nsubjpass" for c in children):
+                return self._extent(about[:1])
         # passive with its agent: "The move was first reported by MSNBC"
         if any(c.dep_ == "agent" for c in children):
             subj = [c for c in children if c.dep_ == "nsubjpass"]
@@ -1420,7 +1428,7 @@ class ClaimFinder:
             moved = self.experiencer(tok)
             if moved is not None:  # "the move worries Gulf capitals": they are worried
                 att, (lo, hi, clause) = moved
-            elif lemma in EMOTION_VERBS:
+            elif lemma in EMOTION_VERBS and tok.tag_ != "VBN":
                 continue  # "the plan angered" with nobody angered: no one's stance
             if att.source is None:
                 if tok.tag_ == "VBN" and lemma in SOURCELESS_PASSIVE:
@@ -2113,6 +2121,8 @@ _COMPANY = frozenset({"along", "alongside", "together", "like"})  # "X, along wi
 # cues whose object holds the view ("X worries Y", "X convinced Y that ..."), and the kinds of
 # name that make a subject someone who argues rather than a thing that persuades
 _EXPERIENCER_OBJECT = frozenset({"worry", "concern", "convince", "persuade"}) | EMOTION_VERBS
+# the verbs of feeling among them: in the passive, the subject feels it about the agent
+_FEELING = frozenset({"worry", "concern"}) | EMOTION_VERBS
 _AGENT_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 # Sources that carry somebody's words rather than find anything: "In a statement, the
 # ministry said ..." is the ministry's claim, made in a statement.
