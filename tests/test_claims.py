@@ -970,3 +970,9 @@ def test_a_feeling_in_the_passive_is_the_subjects(claims_pipeline):
         ("Many officials", "the ruling")]
     assert reported_by(claims_pipeline, "The plan was rejected by the opposition.") == [
         ("the opposition", "The plan")]
+
+
+def test_an_active_verb_keeps_its_subject_over_a_byline(claims_pipeline):
+    text = ("Top Sanders strategists acknowledged as much in a New York Times article Monday "
+            "by Patrick Healy and Yamiche Alcindor.")
+    assert [s for s, _ in reported_by(claims_pipeline, text)] == ["Top Sanders strategists"]

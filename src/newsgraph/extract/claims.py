@@ -391,7 +391,7 @@ class ClaimFinder:
 
     def source_phrase(self, cue: Token, depth: int = 0) -> Span | None:
         """The words naming who says it: the cue's subject (or passive agent) phrase."""
-        subj = None
+        subj = agent = None
         feeling = lemma_of(cue) in _FEELING and cue.tag_ == "VBN"
         for child in cue.children:
             if child.dep_ in ("nsubj", "csubj") or feeling and child.dep_ == "nsubjpass":
@@ -401,7 +401,10 @@ class ClaimFinder:
                 # expectation of X's)
                 pobj = [c for c in child.children if c.dep_ == "pobj"]
                 if pobj:
-                    subj = pobj[0]
+                    agent = pobj[0]
+        # an active verb with a subject has no agent: "acknowledged as much in an article
+        # Monday by Patrick Healy" (the parser hung the byline on the verb)
+        subj = subj or agent
         if subj is None and lemma_of(cue) in _EXPERIENCER_OBJECT and cue.tag_ == "VBN":
             # "Not everyone is convinced the issue will ...": the convinced hold the view
             subj = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
