@@ -976,3 +976,15 @@ def test_an_active_verb_keeps_its_subject_over_a_byline(claims_pipeline):
     text = ("Top Sanders strategists acknowledged as much in a New York Times article Monday "
             "by Patrick Healy and Yamiche Alcindor.")
     assert [s for s, _ in reported_by(claims_pipeline, text)] == ["Top Sanders strategists"]
+
+
+def test_quotes_after_continued_a_statement_put_out_and_not_as_he_called(claims_pipeline):
+    text = "“Let’s boil it down to the essentials,” he continued. “I’ve met him several times.”"
+    assert said_by(claims_pipeline, text, "quote") == [("he", "continued")] * 2
+    text = ("When Wallace died in 1998, President Clinton released the following statement:\n\n"
+            "“Hillary and I offer our condolences to the family of George Wallace.”")
+    assert said_by(claims_pipeline, text, "quote") == [
+        ("President Clinton", "released the following statement")]
+    text = ("“God will hold the slave drivers of our day accountable,” Francis said in a speech "
+            "in Ciudad Juarez, as he called for greater Christian ethics in business.")
+    assert said_by(claims_pipeline, text, "quote") == [("Francis", "said")]

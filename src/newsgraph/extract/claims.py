@@ -834,6 +834,8 @@ class ClaimFinder:
                 head.pos_ not in ("VERB", "AUX") or not any(
                     c.dep_ == "mark" and c.lower_ == "as" for c in cue.children) or any(
                 c.dep_ in ("ccomp", "xcomp") or c.dep_ == "dobj" and not _puts_it(cue)
+                # "as he called for greater ethics": a claim of its own, not "as X said"
+                or c.dep_ == "prep" and c.lower_ in ("for", "against", "about")
                 for c in cue.children):
             return None
         doc = self.doc
@@ -1325,6 +1327,9 @@ class ClaimFinder:
             if (self.is_cue(tok) or quote_only or according) and self.quote_at(tok.idx) is None:
                 distance = tok.idx - q.end if tok.idx >= q.end else (q.open_mark - tok.idx) * 2
                 candidates.append((distance, tok))
+        issued = self.issued_before(q)
+        if issued is not None:
+            return issued
         lead = self.cue_before(q)
         for _d, tok in sorted(candidates, key=lambda x: x[0]):
             if tok.lower_ == "according":  # "According to the paper, “...”"
@@ -1346,6 +1351,28 @@ class ClaimFinder:
                 if after is not None:
                     return after
         return None
+
+    def issued_before(self, q: Quote) -> Attribution | None:
+        """The words a colon introduces after something put out or spoken ("Sanders delivered
+        a snappy retort: “...”", "President Clinton released the following statement:
+        “...”"): the quote is the subject's, the verb and its noun the cue."""
+        k = q.open_mark - 1
+        while k >= 0 and self.text[k].isspace():
+            k -= 1
+        if k < 0 or self.text[k] != ":":
+            return None
+        colon = self.ctx.char_span(k, k + 1)
+        if not colon or colon[0].i == 0:
+            return None
+        noun = self.doc[colon[0].i - 1]
+        verb = noun.head
+        if noun.dep_ != "dobj" or verb.pos_ != "VERB" or lemma_of(verb) not in ISSUING_VERBS \
+                or not ({lemma_of(noun), noun.lower_} & (MEDIA_NOUNS | _SPOKEN_NOUNS)):
+            return None
+        source = self.source_phrase(verb)
+        if source is None or self.quote_at(source.start_char) is not None:
+            return None
+        return Attribution([verb, noun], source, self.resolve(source, verb.idx))
 
     def candidates(self) -> list[int]:
         """Indexes of the tokens that may be cues (a cue or nominal-cue lemma, "according"),
@@ -2149,6 +2176,11 @@ _IN_STANCE = frozenset({"favor", "favour", "support", "opposition", "defense", "
 # Adverbs that limit who is meant and stay in the source ("not all", "only", "nearly half")
 _LIMITING = frozenset({"not", "only", "just", "nearly", "almost", "roughly", "about",
                        "barely", "fully", "well", "exactly", "precisely", "at"})
+# What is spoken, put out with a verb of issuing before a colon and a quote ("delivered a
+# snappy retort: “...”"), beside the lexicon's media nouns (statement, letter, tweet)
+_SPOKEN_NOUNS = frozenset({"retort", "response", "answer", "reply", "remark", "remarks",
+                           "message", "warning", "plea", "rebuttal", "riposte", "comment",
+                           "comments", "words", "line", "explanation", "apology", "defense"})
 # Prepositions that open a sentence with whose view it is ("To Frank, ...", "For voters, ...")
 _VIEW_PREPS = frozenset({"to", "for"})
 # After "for", only a group of people holds the view ("For many voters", "For some"); a name
@@ -2231,8 +2263,8 @@ def _aspect(tok: Token) -> bool:
         return False
     model = claim_model.current()
     known = model.lemmas if model is not None else frozenset()
-    return any(c.dep_ == "xcomp" and lemma_of(c) not in CUES and lemma_of(c) not in known
-               for c in tok.children)
+    return any(c.dep_ == "xcomp" and c.i > tok.i and lemma_of(c) not in CUES and
+               lemma_of(c) not in known for c in tok.children)
 
 
 def outermost(claims: list[Claim]) -> list[Claim]:
