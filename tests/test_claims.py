@@ -988,3 +988,11 @@ def test_quotes_after_continued_a_statement_put_out_and_not_as_he_called(claims_
     text = ("“God will hold the slave drivers of our day accountable,” Francis said in a speech "
             "in Ciudad Juarez, as he called for greater Christian ethics in business.")
     assert said_by(claims_pipeline, text, "quote") == [("Francis", "said")]
+
+
+def test_a_quote_after_a_stance_taken_and_surmised(claims_pipeline):
+    text = ("Kaine has adopted the stance common among some Catholics in public office: "
+            "“I’m pro-life in my personal views.”")
+    assert said_by(claims_pipeline, text, "quote") == [("Kaine", "adopted the stance")]
+    text = "“People are afraid of wasting their votes,” he surmised."
+    assert said_by(claims_pipeline, text, "quote") == [("he", "surmised")]

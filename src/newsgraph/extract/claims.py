@@ -1364,13 +1364,18 @@ class ClaimFinder:
         colon = self.ctx.char_span(k, k + 1)
         if not colon or colon[0].i == 0:
             return None
-        noun = self.doc[colon[0].i - 1]
-        verb = noun.head
-        if noun.dep_ != "dobj" or verb.pos_ != "VERB" or lemma_of(verb) not in ISSUING_VERBS \
+        verb = self.doc[colon[0].i - 1]
+        for _ in range(6):  # "adopted the stance common among some Catholics:": up to the verb
+            if verb.pos_ == "VERB" or verb.head is verb:
+                break
+            verb = verb.head
+        noun = next((c for c in verb.children if c.dep_ == "dobj" and c.i < colon[0].i), None)
+        if noun is None or verb.pos_ != "VERB" or lemma_of(verb) not in ISSUING_VERBS \
                 or not ({lemma_of(noun), noun.lower_} & (MEDIA_NOUNS | _SPOKEN_NOUNS)):
             return None
         source = self.source_phrase(verb)
-        if source is None or self.quote_at(source.start_char) is not None:
+        if source is None or self.quote_at(source.start_char) is not None or \
+                self.doc[verb.i:noun.i + 1].start_char > q.open_mark:
             return None
         return Attribution([verb, noun], source, self.resolve(source, verb.idx))
 
@@ -2180,7 +2185,8 @@ _LIMITING = frozenset({"not", "only", "just", "nearly", "almost", "roughly", "ab
 # snappy retort: “...”"), beside the lexicon's media nouns (statement, letter, tweet)
 _SPOKEN_NOUNS = frozenset({"retort", "response", "answer", "reply", "remark", "remarks",
                            "message", "warning", "plea", "rebuttal", "riposte", "comment",
-                           "comments", "words", "line", "explanation", "apology", "defense"})
+                           "comments", "words", "line", "explanation", "apology", "defense",
+                           "stance", "position", "view", "argument", "case"})
 # Prepositions that open a sentence with whose view it is ("To Frank, ...", "For voters, ...")
 _VIEW_PREPS = frozenset({"to", "for"})
 # After "for", only a group of people holds the view ("For many voters", "For some"); a name
