@@ -996,3 +996,11 @@ def test_a_quote_after_a_stance_taken_and_surmised(claims_pipeline):
     assert said_by(claims_pipeline, text, "quote") == [("Kaine", "adopted the stance")]
     text = "“People are afraid of wasting their votes,” he surmised."
     assert said_by(claims_pipeline, text, "quote") == [("he", "surmised")]
+
+
+def test_a_quote_opened_by_a_colon_after_a_person(claims_pipeline):
+    text = ("The timing of the surge doesn't surprise Republican pollster Daron Shaw: "
+            "“Historically, lesser-known candidates beat establishment candidates early.”")
+    assert said_by(claims_pipeline, text, "quote") == [("Republican pollster Daron Shaw", ":")]
+    text = "Respondents are obliged to disclose: “When did this person come to live here?”"
+    assert said_by(claims_pipeline, text, "quote") == [(None, None)]

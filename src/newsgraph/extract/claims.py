@@ -1076,7 +1076,7 @@ class ClaimFinder:
                 continue
             labelled = self.speaker_label(q)
             att = labelled or self.label_before(q) or self.quote_cue(q, first, last_sent) \
-                or self.speaker_after(q)
+                or self.speaker_after(q) or self.person_before_colon(q)
             start = q.start
             if labelled is not None:  # '"WALLACE: Let's start ...': the turn after the label
                 start = labelled.cue[-1].idx + 1
@@ -1273,6 +1273,27 @@ class ClaimFinder:
         if source is None or not len(source):
             return None
         return Attribution([colon[0]], source, self.resolve(source, source.start_char))
+
+    def person_before_colon(self, q: Quote) -> Attribution | None:
+        """A person named last before a colon that opens the quote, where no cue says more:
+        "The timing of Sanders' surge doesn't surprise Republican pollster Daron Shaw:
+        “Historically, ...”". The name with its title is the source, the colon the cue."""
+        k = q.open_mark - 1
+        while k >= 0 and self.text[k] in " \t":
+            k -= 1
+        if k < 1 or self.text[k] != ":":
+            return None
+        colon = self.ctx.char_span(k, k + 1)
+        if not colon or colon[0].i == 0:
+            return None
+        name = self.doc[colon[0].i - 1]
+        if name.ent_type_ != "PERSON" or name.ent_iob_ == "B" and name.dep_ == "compound":
+            return None
+        if name.dep_ not in ("dobj", "nsubj", "attr", "appos") or not any(
+                t.pos_ == "VERB" for t in self.doc[name.sent.start:name.i]):
+            return None  # only a clause ending in the person ("by Times' Ben Sisario:" cites)
+        source = self.doc[name.left_edge.i:name.i + 1]
+        return Attribution([colon[0]], source, self.resolve(source, name.idx))
 
     def stands_alone(self, q: Quote, sent_index: int) -> bool:
         """Whether a quote is direct speech of its own rather than a few quoted words inside a
