@@ -1004,3 +1004,9 @@ def test_a_quote_opened_by_a_colon_after_a_person(claims_pipeline):
     assert said_by(claims_pipeline, text, "quote") == [("Republican pollster Daron Shaw", ":")]
     text = "Respondents are obliged to disclose: “When did this person come to live here?”"
     assert said_by(claims_pipeline, text, "quote") == [(None, None)]
+
+
+def test_a_cue_the_parser_hung_on_the_name_before_it(claims_pipeline):
+    found = reported_by(claims_pipeline, "Beruff, a Scott ally, called Florida’s standards "
+                        "“strong.”")
+    assert [s for s, _ in found] == ["Beruff, a Scott ally"]

@@ -445,7 +445,9 @@ class ClaimFinder:
         doc, sent = self.doc, cue.sent
         # a sentence left without a verb: the parser made the cue a relative clause of the
         # name ("Speaker Paul D. Ryan, the ..., on Tuesday called ...")
-        fragment = cue.dep_ == "relcl" and cue.head.dep_ == "ROOT" and \
+        fragment = (cue.dep_ == "relcl" or cue.dep_ == "acl" and cue.i > 0 and
+                    self.doc[cue.i - 1].text == "," and cue.tag_ in ("VBD", "VBN")) and \
+            cue.head.dep_ == "ROOT" and \
             cue.head.pos_ in ("PROPN", "NOUN") and not any(
                 c.tag_ in ("WP", "WDT") or c.dep_ == "mark" for c in cue.children)
         if lemma_of(cue) not in _SAYING or not (cue.dep_ in ("ROOT", "dep") or fragment) or \
