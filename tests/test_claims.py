@@ -1010,3 +1010,11 @@ def test_a_cue_the_parser_hung_on_the_name_before_it(claims_pipeline):
     found = reported_by(claims_pipeline, "Beruff, a Scott ally, called Florida’s standards "
                         "“strong.”")
     assert [s for s, _ in found] == ["Beruff, a Scott ally"]
+
+
+def test_support_thrown_behind_and_praise_heaped_on(claims_pipeline):
+    text = "Members of his caucus have thrown their support behind the presumptive nominee."
+    assert reported_by(claims_pipeline, text) == [
+        ("Members of his caucus", "the presumptive nominee")]
+    text = "The chief of staff heaps praise on Kennedy for his role in the evacuation."
+    assert [s for s, _ in reported_by(claims_pipeline, text)] == ["The chief of staff"]

@@ -74,7 +74,7 @@ STANDING_SOURCES = _LEX["standing_sources"]
 STANDING_WORDS = _LEX["standing_words"]  # "leads", "trails", "approval": a standing is read
 # Nouns that name something said or held, with its holder ("his claim that", "her view of").
 NOMINAL_CUES = _LEX["nominal_cues"]
-_NOMINAL_PREPS = frozenset({"of", "about", "on", "against", "for", "to"})
+_NOMINAL_PREPS = frozenset({"of", "about", "on", "against", "for", "to", "behind"})
 # Verbs whose subject is what is said, by nobody named: "X seems to ...", "it appears that ...",
 # and passives without an agent: "X is expected to ...", "it was revealed that ...".
 SOURCELESS = _LEX["sourceless"]
@@ -1723,6 +1723,14 @@ class ClaimFinder:
                     content = [child]
                 elif child.dep_ == "prep" and child.lower_ in _NOMINAL_PREPS and not (
                         lemma_of(noun) == "call" and child.lower_ != "for"):  # a phone call to
+                    pobj = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+                    if pobj:
+                        content, cue = pobj, [noun, child]
+        if not content and noun.dep_ == "dobj" and lemma_of(noun.head) in HOLDING_VERBS:
+            # "have thrown their support behind X": the parser hung the preposition on the verb
+            for child in noun.head.children:
+                if child.dep_ == "prep" and child.i == noun.right_edge.i + 1 and \
+                        child.lower_ in _NOMINAL_PREPS:
                     pobj = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
                     if pobj:
                         content, cue = pobj, [noun, child]
