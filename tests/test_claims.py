@@ -1018,3 +1018,10 @@ def test_support_thrown_behind_and_praise_heaped_on(claims_pipeline):
         ("Members of his caucus", "the presumptive nominee")]
     text = "The chief of staff heaps praise on Kennedy for his role in the evacuation."
     assert [s for s, _ in reported_by(claims_pipeline, text)] == ["The chief of staff"]
+
+
+def test_helped_found_is_no_finding(claims_pipeline):
+    text = ("“We need action now,” said Ms. Arnold, who helped found EDGE, an environmental "
+            "group.")
+    assert said_by(claims_pipeline, text, "quote") == [
+        ("Ms. Arnold, who helped found EDGE, an environmental group", "said")]

@@ -2277,6 +2277,10 @@ def _someone(head: Token) -> bool:
 
 
 def lemma_of(tok: Token) -> str:
+    if tok.lower_ == "found" and (tok.tag_ in ("VB", "VBP") or tok.i > 0 and
+                                  tok.nbor(-1).lower_ in ("help", "helps", "helped",
+                                                          "helping", "to")):
+        return "found"  # "helped found the group": to found, not to find
     return _LEMMA_FIXES.get(tok.lower_) or tok.lemma_.lower()
 
 
