@@ -1025,3 +1025,13 @@ def test_helped_found_is_no_finding(claims_pipeline):
             "group.")
     assert said_by(claims_pipeline, text, "quote") == [
         ("Ms. Arnold, who helped found EDGE, an environmental group", "said")]
+
+
+def test_a_proposal_with_its_to_clause_and_a_named_holder(claims_pipeline):
+    text = ("The poll was taken before Trump's controversial proposal to ban Muslims from "
+            "entering the United States.")
+    _, found = claims_of(claims_pipeline, text)
+    reported = [(c.source_text, text[c.start:c.end], c.modality) for k, _, c in found
+                if k == "reported"]
+    assert reported == [("Trump's", "to ban Muslims from entering the United States",
+                         "expected")]

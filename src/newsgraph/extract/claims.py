@@ -1721,6 +1721,9 @@ class ClaimFinder:
                 if child.dep_ in ("acl", "ccomp") and any(
                         m.dep_ == "mark" and m.lower_ == "that" for m in child.children):
                     content = [child]
+                elif child.dep_ == "acl" and lemma_of(noun) in _INTENT_NOUNS and any(
+                        m.dep_ == "aux" and m.lower_ == "to" for m in child.children):
+                    content = [child]  # "calls from her opponents to break up the banks"
                 elif child.dep_ == "prep" and child.lower_ in _NOMINAL_PREPS and not (
                         lemma_of(noun) == "call" and child.lower_ != "for"):  # a phone call to
                     pobj = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
@@ -1752,8 +1755,11 @@ class ClaimFinder:
             return
         lo, hi, head = self._extent(content)
         att = Attribution(cue, source, self.resolve(source, noun.idx))
+        mod = modality.of_head(head)
+        if mod == modality.ASSERTED and lemma_of(noun) in _INTENT_NOUNS and head.dep_ == "acl":
+            mod = modality.EXPECTED  # "his proposal to ban ...": not done yet
         # no date: a claim named by a noun may have been made any time before
-        claims.append(self.claim("reported", lo, hi, att, modality.of_head(head), None))
+        claims.append(self.claim("reported", lo, hi, att, mod, None))
 
     def received(self, noun: Token, claims: list[Claim]) -> bool:
         """A stance received from someone: "Clinton received support from six in 10
@@ -2218,6 +2224,10 @@ _SPOKEN_NOUNS = frozenset({"retort", "response", "answer", "reply", "remark", "r
                            "message", "warning", "plea", "rebuttal", "riposte", "comment",
                            "comments", "words", "line", "explanation", "apology", "defense",
                            "stance", "position", "view", "argument", "case"})
+# Nouns of what somebody wants done, read with their to-clause where a holder is named
+# ("Trump's proposal to ban Muslims", "calls from her rivals to break up the banks")
+_INTENT_NOUNS = frozenset({"call", "demand", "plea", "appeal", "pledge", "promise", "vow",
+                           "threat", "proposal", "request", "ultimatum", "offer"})
 # Prepositions that open a sentence with whose view it is ("To Frank, ...", "For voters, ...")
 _VIEW_PREPS = frozenset({"to", "for"})
 # After "for", only a group of people holds the view ("For many voters", "For some"); a name
