@@ -493,7 +493,9 @@ class ClaimFinder:
         by a comma: "said that 15 soldiers were wounded, while state media reported that
         ..." (the parser hangs the while-clause inside the first content)."""
         doc = self.doc
-        for mark in self.ctx.char_span(lo, hi) or ():
+        words = self.text[lo:hi]
+        contrast = " while " in words or " as " in words or " whereas " in words
+        for mark in (self.ctx.char_span(lo, hi) or ()) if contrast else ():
             verb = mark.head
             if mark.dep_ == "mark" and mark.lower_ in _CONTRASTING and mark.i > clause.i and \
                     verb.dep_ == "advcl" and verb.left_edge.i == mark.i and \
@@ -2287,11 +2289,15 @@ def _someone(head: Token) -> bool:
 
 
 def lemma_of(tok: Token) -> str:
-    if tok.lower_ == "found" and (tok.tag_ in ("VB", "VBP") or tok.i > 0 and
-                                  tok.nbor(-1).lower_ in ("help", "helps", "helped",
-                                                          "helping", "to")):
+    low = tok.lower_
+    fixed = _LEMMA_FIXES.get(low)
+    if fixed is not None:
+        return fixed
+    if low == "found" and (tok.tag_ in ("VB", "VBP") or tok.i > 0 and
+                           tok.nbor(-1).lower_ in ("help", "helps", "helped", "helping",
+                                                   "to")):
         return "found"  # "helped found the group": to found, not to find
-    return _LEMMA_FIXES.get(tok.lower_) or tok.lemma_.lower()
+    return tok.lemma_.lower()
 
 
 def _particle(tok: Token) -> Token | None:
