@@ -1278,26 +1278,34 @@ class ClaimFinder:
             return None
         return Attribution([colon[0]], source, self.resolve(source, source.start_char))
 
-    def person_before_colon(self, q: Quote) -> Attribution | None:
-        """A person named last before a colon that opens the quote, where no cue says more:
-        "The timing of Sanders' surge doesn't surprise Republican pollster Daron Shaw:
-        “Historically, ...”". The name with its title is the source, the colon the cue."""
+    def colon_before(self, q: Quote, across_lines: bool) -> Token | None:
+        """The colon right before a quote's opening mark (blanks between, and line breaks
+        where ``across_lines``), when a word comes before it; else None."""
         k = q.open_mark - 1
-        while k >= 0 and self.text[k] in " \t":
+        while k >= 0 and (self.text[k].isspace() if across_lines else self.text[k] in " \t"):
             k -= 1
         if k < 1 or self.text[k] != ":":
             return None
         colon = self.ctx.char_span(k, k + 1)
         if not colon or colon[0].i == 0:
             return None
-        name = self.doc[colon[0].i - 1]
+        return colon[0]
+
+    def person_before_colon(self, q: Quote) -> Attribution | None:
+        """A person named last before a colon that opens the quote, where no cue says more:
+        "The timing of Sanders' surge doesn't surprise Republican pollster Daron Shaw:
+        “Historically, ...”". The name with its title is the source, the colon the cue."""
+        colon = self.colon_before(q, across_lines=False)
+        if colon is None:
+            return None
+        name = self.doc[colon.i - 1]
         if name.ent_type_ != "PERSON" or name.ent_iob_ == "B" and name.dep_ == "compound":
             return None
         if name.dep_ not in ("dobj", "nsubj", "attr", "appos") or not any(
                 t.pos_ == "VERB" for t in self.doc[name.sent.start:name.i]):
             return None  # only a clause ending in the person ("by Times' Ben Sisario:" cites)
         source = self.doc[name.left_edge.i:name.i + 1]
-        return Attribution([colon[0]], source, self.resolve(source, name.idx))
+        return Attribution([colon], source, self.resolve(source, name.idx))
 
     def stands_alone(self, q: Quote, sent_index: int) -> bool:
         """Whether a quote is direct speech of its own rather than a few quoted words inside a
@@ -1381,20 +1389,15 @@ class ClaimFinder:
         """The words a colon introduces after something put out or spoken ("Sanders delivered
         a snappy retort: “...”", "President Clinton released the following statement:
         “...”"): the quote is the subject's, the verb and its noun the cue."""
-        k = q.open_mark - 1
-        while k >= 0 and self.text[k].isspace():
-            k -= 1
-        if k < 0 or self.text[k] != ":":
+        colon = self.colon_before(q, across_lines=True)
+        if colon is None:
             return None
-        colon = self.ctx.char_span(k, k + 1)
-        if not colon or colon[0].i == 0:
-            return None
-        verb = self.doc[colon[0].i - 1]
+        verb = self.doc[colon.i - 1]
         for _ in range(6):  # "adopted the stance common among some Catholics:": up to the verb
             if verb.pos_ == "VERB" or verb.head is verb:
                 break
             verb = verb.head
-        noun = next((c for c in verb.children if c.dep_ == "dobj" and c.i < colon[0].i), None)
+        noun = next((c for c in verb.children if c.dep_ == "dobj" and c.i < colon.i), None)
         if noun is None or verb.pos_ != "VERB" or lemma_of(verb) not in ISSUING_VERBS \
                 or not ({lemma_of(noun), noun.lower_} & (MEDIA_NOUNS | _SPOKEN_NOUNS)):
             return None
